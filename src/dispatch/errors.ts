@@ -1,0 +1,56 @@
+/**
+ * Redis's error replies, byte for byte as Redis 7.0 sends them (after the leading '-').
+ * Keep every error text here so that differential tests and reviewers find them in one place.
+ */
+export const Err = {
+  syntax: 'ERR syntax error',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  noSuchKey: 'ERR no such key',
+  overflow: 'ERR increment or decrement would overflow',
+  incrFloatNaN: 'ERR increment would produce NaN or Infinity',
+  outOfRange: 'ERR index out of range',
+  invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
+  invalidDbIndex: 'ERR DB index is out of range',
+  dbIndexInvalid: 'ERR invalid DB index',
+  sameObject: 'ERR source and destination objects are the same',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  offsetOutOfRange: 'ERR offset is out of range',
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  authNotConfigured:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
+  unknownCommand: (name: string, args: readonly string[]) =>
+    `ERR unknown command '${preview(name)}', with args beginning with: ${argsPreview(args)}`,
+  unknownSubcommand: (sub: string, container: string) =>
+    `ERR unknown subcommand '${preview(sub)}'. Try ${container.toUpperCase()} HELP.`,
+  multiNotAllowed: 'ERR Command not allowed inside a transaction',
+  loading: 'LOADING Redis is loading the dataset in memory',
+  noProto: 'NOPROTO unsupported protocol version',
+  debugDisabled: (command: string) =>
+    `ERR ${command} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  timeoutNegative: 'ERR timeout is negative',
+  timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  expireOptions: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  gtLtOptions: 'ERR GT and LT options at the same time are not compatible',
+  nanOrInfinity: 'ERR increment would produce NaN or Infinity',
+} as const;
+
+/**
+ * Redis shows at most 128 bytes of a user-supplied name in an error; longer ones are cut there.
+ * (Redis 7.0's sdscatfmt with %.128s.)
+ */
+function preview(s: string): string {
+  return s.length > 128 ? s.slice(0, 128) : s;
+}
+
+/** Redis quotes the arguments of an unknown command until 128 bytes of them are shown. */
+function argsPreview(args: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < args.length && out.length < 128; i++) {
+    out += `'${args[i].slice(0, 128 - out.length)}' `;
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The single gate every command passes (Redis's processCommand + call): look the command up, check
+ * arity and authentication from its declaration, queue it inside MULTI, run it, count it, and
+ * propagate what it wrote. Handlers never re-check any of this.
+ */
+import type { CommandContext } from './context.js';
+import { ReplyError } from './context.js';
+import { Err } from './errors.js';
+import type { Command, CommandTable } from './table.js';
+
+/** Commands that run immediately even inside MULTI. */
+const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export interface GateHooks {
+  /** True when the client must authenticate first (requirepass set, not yet authenticated). */
+  authRequired(ctx: CommandContext): boolean;
+  /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
+  isPaused(ctx: CommandContext, command: Command): boolean;
+  /** Propagates a write (AOF, replicas, MONITOR-less feed). */
+  propagate(dbId: number, argv: string[]): void;
+  /** After every executed command (MONITOR, slowlog, latency hooks hang here later). */
+  commandExecuted?(ctx: CommandContext, command: Command, argv: string[], micros: number): void;
+}
+
+export const enum GateResult {
+  Done,
+  /** Paused by CLIENT PAUSE: nothing was run; call again with the same arguments later. */
+  Paused,
+}
+
+export class Gate {
+  constructor(
+    private readonly table: CommandTable,
+    private readonly hooks: GateHooks,
+  ) {}
+
+  /** Looks up the command (or subcommand) for argv, or replies with the error and returns null. */
+  resolve(ctx: CommandContext, argv: string[]): Command | null {
+    const command = this.table.get(lowerAscii(argv[0]));
+    if (command === undefined) {
+      this.reject(ctx, null, Err.unknownCommand(argv[0], argv.slice(1)));
+      return null;
+    }
+    if (command.subcommands === null || argv.length < 2) return command;
+    const sub = command.subcommands.get(lowerAscii(argv[1]));
+    if (sub === undefined) {
+      this.reject(ctx, command, Err.unknownSubcommand(argv[1], command.name));
+      return null;
+    }
+    return sub;
+  }
+
+  execute(ctx: CommandContext, argv: string[]): GateResult {
+    const command = this.resolve(ctx, argv);
+    if (command === null) return GateResult.Done;
+    const arity = command.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.reject(ctx, command, Err.wrongArity(command.fullName));
+      return GateResult.Done;
+    }
+    if (!command.noAuth && this.hooks.authRequired(ctx)) {
+      this.reject(ctx, command, Err.noAuth);
+      return GateResult.Done;
+    }
+    const client = ctx.client;
+    if (client.multi !== null && !MULTI_PASSTHROUGH.has(command.parent?.name ?? command.name)) {
+      client.multi.push({ command, argv });
+      ctx.reply.status('QUEUED');
+      return GateResult.Done;
+    }
+    if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
+    this.call(ctx, command, argv);
+    return GateResult.Done;
+  }
+
+  /** Runs a command that passed the gate (also used by EXEC for queued commands). */
+  call(ctx: CommandContext, command: Command, argv: string[]): void {
+    const keyspace = ctx.keyspace;
+    keyspace.updateTime();
+    const dirtyBefore = keyspace.dirty;
+    const errorsBefore = ctx.server.stats.totalErrorReplies;
+    ctx.command = command;
+    ctx.propagateAs = null;
+    const started = performance.now();
+    try {
+      (command.handler as NonNullable<Command['handler']>)(ctx, argv);
+    } catch (err) {
+      if (!(err instanceof ReplyError)) throw err;
+      ctx.reply.error(err.message);
+    }
+    const micros = (performance.now() - started) * 1000;
+    const stats = command.stats;
+    stats.calls++;
+    stats.usec += micros;
+    if (ctx.server.stats.totalErrorReplies !== errorsBefore) stats.failedCalls++;
+    ctx.client.lastCommand = command.fullName;
+    ctx.client.commandsProcessed++;
+    ctx.server.stats.totalCommandsProcessed++;
+    if (command.isWrite && keyspace.dirty !== dirtyBefore) {
+      this.hooks.propagate(ctx.db.id, ctx.propagateAs ?? argv);
+    }
+    this.hooks.commandExecuted?.(ctx, command, argv, micros);
+  }
+
+  private reject(ctx: CommandContext, command: Command | null, message: string): void {
+    if (command !== null) command.stats.rejectedCalls++;
+    if (ctx.client.multi !== null) ctx.client.multiError = true;
+    ctx.reply.error(message);
+  }
+}
+
+/** ASCII-only lower case, as Redis's strcasecmp compares command names. */
+function lowerAscii(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s;
+}

@@ -1,0 +1,91 @@
+/**
+ * What handlers may use of the server beyond the keyspace: configuration, the client registry,
+ * INFO, shutdown. The server implements this interface; handlers never see sockets or listeners.
+ */
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { ClientState } from './client-state.js';
+import type { CommandTable } from './table.js';
+
+export interface ConfigStore {
+  /** The current value as CONFIG GET prints it, or undefined for an unknown name. */
+  get(name: string): string | undefined;
+  /** Name/value pairs for every parameter matching a glob pattern (CONFIG GET). */
+  match(pattern: string): [string, string][];
+  /**
+   * Sets several parameters atomically (CONFIG SET): all are validated first, and if applying one
+   * fails, the ones already applied are restored. Returns an error reply text, or null.
+   */
+  setMany(pairs: [string, string][]): string | null;
+  /** CONFIG REWRITE: returns an error reply text, or null. */
+  rewrite(): string | null;
+  numberValue(name: string): number;
+  boolValue(name: string): boolean;
+}
+
+/** A read-only view of a connected client, for CLIENT LIST / INFO / KILL. */
+export interface ClientView {
+  readonly state: ClientState;
+  /** Socket file descriptor, or -1 when unknown. */
+  readonly fd: number;
+  readonly queryBufferBytes: number;
+  readonly queryBufferFree: number;
+  readonly outputBytes: number;
+  readonly isPubSub: boolean;
+  readonly isReplica: boolean;
+  readonly isMaster: boolean;
+  readonly blocked: boolean;
+  readonly subscriptions: number;
+  readonly patternSubscriptions: number;
+  readonly shardSubscriptions: number;
+  /** Close the connection (CLIENT KILL), after pending replies if `afterReply`. */
+  close(afterReply: boolean): void;
+}
+
+export interface PauseState {
+  /** 'write' pauses only writes, 'all' every command. */
+  mode: 'write' | 'all';
+  until: number;
+}
+
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  totalErrorReplies: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  /** Error replies by their first word (ERR, WRONGTYPE ...). */
+  readonly errorCounts: Map<string, number>;
+  startTime: number;
+}
+
+export type ShutdownMode = {
+  save?: boolean;
+  noSave?: boolean;
+  now?: boolean;
+  force?: boolean;
+  abort?: boolean;
+};
+
+export interface ServerServices {
+  readonly keyspace: Keyspace;
+  readonly config: ConfigStore;
+  readonly commands: CommandTable;
+  readonly stats: ServerStats;
+  /** Every connected client, oldest first. */
+  clients(): Iterable<ClientView>;
+  clientById(id: number): ClientView | undefined;
+  pause: PauseState | null;
+  /** Runs after every client whose pause ended (CLIENT UNPAUSE). */
+  unpause(): void;
+  /** INFO text for the given section names (lower case; empty means the default set). */
+  info(sections: string[], client: ClientState): string;
+  /** Resets the statistics CONFIG RESETSTAT resets. */
+  resetStats(): void;
+  /** Begins a shutdown; returns an error reply text if it cannot proceed. */
+  shutdown(mode: ShutdownMode): string | null;
+  /** Propagates a write that is not the command being run (also-propagate). */
+  propagate(dbId: number, argv: string[]): void;
+  /** Random numbers come from here, so tests can seed them. */
+  random(): number;
+}

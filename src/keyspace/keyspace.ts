@@ -1,0 +1,228 @@
+/**
+ * The databases and everything that happens to keys: lookups with lazy expiry, the TTL index,
+ * LRU stamps, and keyChanged(), the one call through which every write leaves (WATCH, keyspace
+ * notifications, the dirty counter). Knows nothing of clients or RESP.
+ */
+import { IndexedDict } from '../datatypes/indexed-dict.js';
+import type { StoredValue } from './values.js';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** The notify-keyspace-events class of an event (Redis's NOTIFY_* flags, by their letters). */
+export type NotifyClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
+
+/** How the keyspace tells the rest of the server what happened. The server plugs these in. */
+export interface KeyspaceListener {
+  /** A key was modified (Redis's signalModifiedKey): WATCH, client-side caching. */
+  keyModified(db: Database, key: string): void;
+  /** A keyspace event (Redis's notifyKeyspaceEvent). */
+  keyspaceEvent(type: NotifyClass, event: string, key: string, dbId: number): void;
+  /** A write the keyspace made on its own (lazy or active expiry) to be propagated. */
+  propagate(dbId: number, argv: string[]): void;
+}
+
+export class KeyspaceStats {
+  expiredKeys = 0;
+  evictedKeys = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  expiredStalePerc = 0;
+  expiredTimeCapReachedCount = 0;
+  expireCycleCpuMilliseconds = 0;
+}
+
+export class Database {
+  dict = new IndexedDict<StoredValue>();
+  /** Absolute expiry time in ms, for keys that have one (Redis's db->expires). */
+  expires = new Map<string, number>();
+  /** Where the active expire cycle left off in `expires`. */
+  expireCursor: Iterator<[string, number]> | null = null;
+  /** Running average TTL of sampled keys (INFO keyspace avg_ttl). */
+  avgTtl = 0;
+
+  constructor(readonly id: number) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+}
+
+/** LRU stamps are seconds in 24 bits, as Redis's LRU clock. */
+const LRU_CLOCK_MAX = 0xffffff;
+
+export class Keyspace {
+  dbs: Database[];
+  readonly stats = new KeyspaceStats();
+  /** Writes since the last save (Redis's server.dirty). */
+  dirty = 0;
+  /** The time commands see: fixed for the duration of a command, a transaction or a script. */
+  now = 0;
+  /** On a replica, expired keys are hidden but not deleted (the primary sends the DEL). */
+  expireDeletes = true;
+
+  constructor(
+    databases: number,
+    readonly clock: Clock,
+    private readonly listener: KeyspaceListener,
+  ) {
+    this.dbs = Array.from({ length: databases }, (_, i) => new Database(i));
+    this.now = clock.now();
+  }
+
+  /** Sets the number of databases; only before the server holds any data. */
+  setDatabaseCount(count: number): void {
+    if (count !== this.dbs.length)
+      this.dbs = Array.from({ length: count }, (_, i) => new Database(i));
+  }
+
+  /** Re-reads the clock; the gate calls this before each command. */
+  updateTime(): number {
+    this.now = this.clock.now();
+    return this.now;
+  }
+
+  lruClock(): number {
+    return Math.floor(this.now / 1000) & LRU_CLOCK_MAX;
+  }
+
+  /**
+   * The value of a key for reading, or undefined. Expired keys are deleted on the way. Counts hits
+   * and misses; `touch` false leaves the LRU stamp alone (OBJECT, CLIENT NO-TOUCH).
+   */
+  lookupRead(db: Database, key: string, touch = true): StoredValue | undefined {
+    const value = this.lookup(db, key, touch);
+    if (value === undefined) this.stats.keyspaceMisses++;
+    else this.stats.keyspaceHits++;
+    return value;
+  }
+
+  /** The value of a key about to be written, or undefined. Expired keys are deleted on the way. */
+  lookupWrite(db: Database, key: string): StoredValue | undefined {
+    return this.lookup(db, key, true);
+  }
+
+  private lookup(db: Database, key: string, touch: boolean): StoredValue | undefined {
+    const slot = db.dict.slotOf(key);
+    if (slot < 0) return undefined;
+    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) return undefined;
+    if (touch) db.dict.setMetaAt(slot, this.lruClock());
+    return db.dict.valueAt(slot);
+  }
+
+  exists(db: Database, key: string): boolean {
+    return this.lookup(db, key, false) !== undefined;
+  }
+
+  /** Adds or overwrites a key (Redis's setKey): the TTL is cleared unless keepTtl. */
+  setKey(db: Database, key: string, value: StoredValue, keepTtl = false): void {
+    db.dict.set(key, value, this.lruClock());
+    if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+  }
+
+  /** Replaces the value of an existing key, keeping its TTL and LRU stamp. */
+  overwrite(db: Database, key: string, value: StoredValue): void {
+    db.dict.set(key, value);
+  }
+
+  delete(db: Database, key: string): boolean {
+    if (!db.dict.delete(key)) return false;
+    if (db.expires.size !== 0) db.expires.delete(key);
+    return true;
+  }
+
+  getExpire(db: Database, key: string): number | undefined {
+    return db.expires.size === 0 ? undefined : db.expires.get(key);
+  }
+
+  setExpire(db: Database, key: string, when: number): void {
+    // Share the key string the dict holds, so the expires map costs no second copy of it.
+    const slot = db.dict.slotOf(key);
+    db.expires.set(slot >= 0 ? db.dict.keyAt(slot) : key, when);
+  }
+
+  removeExpire(db: Database, key: string): boolean {
+    return db.expires.delete(key);
+  }
+
+  /** Idle seconds since the last access, as OBJECT IDLETIME reports. */
+  idleSeconds(db: Database, key: string): number {
+    const stamp = db.dict.metaAt(db.dict.slotOf(key));
+    const clock = this.lruClock();
+    return clock >= stamp ? clock - stamp : clock + (LRU_CLOCK_MAX - stamp);
+  }
+
+  /**
+   * Deletes the key if its time has come (Redis's expireIfNeeded) and says whether it is gone.
+   * On a replica the key only reads as missing.
+   */
+  expireIfNeeded(db: Database, key: string): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined || when > this.now) return false;
+    if (this.expireDeletes) this.deleteExpired(db, key);
+    return true;
+  }
+
+  /** Deletes an expired key and tells everyone, as Redis's deleteExpiredKeyAndPropagate. */
+  deleteExpired(db: Database, key: string): void {
+    this.delete(db, key);
+    this.stats.expiredKeys++;
+    this.listener.keyspaceEvent('x', 'expired', key, db.id);
+    this.listener.keyModified(db, key);
+    this.listener.propagate(db.id, ['DEL', key]);
+  }
+
+  /**
+   * The single exit of every write: WATCH and tracking hear of it, a keyspace event goes out,
+   * and the dirty counter moves. Handlers call it once per key they changed.
+   */
+  keyChanged(db: Database, key: string, type: NotifyClass, event: string, dirty = 1): void {
+    this.listener.keyModified(db, key);
+    this.listener.keyspaceEvent(type, event, key, db.id);
+    this.dirty += dirty;
+  }
+
+  /** A keyspace event without a modification (e.g. `keymiss`, or a second event for one write). */
+  notify(db: Database, key: string, type: NotifyClass, event: string): void {
+    this.listener.keyspaceEvent(type, event, key, db.id);
+  }
+
+  /** Empties one database; returns the number of keys removed. */
+  flushDb(db: Database): number {
+    const removed = db.dict.size;
+    db.dict.clear();
+    db.expires.clear();
+    db.expireCursor = null;
+    db.avgTtl = 0;
+    return removed;
+  }
+
+  /** SWAPDB: the contents trade places; clients stay on their database number. */
+  swapDbs(a: number, b: number): void {
+    const first = this.dbs[a];
+    const second = this.dbs[b];
+    [first.dict, second.dict] = [second.dict, first.dict];
+    [first.expires, second.expires] = [second.expires, first.expires];
+    [first.avgTtl, second.avgTtl] = [second.avgTtl, first.avgTtl];
+    first.expireCursor = null;
+    second.expireCursor = null;
+  }
+
+  /** A random key that is not expired, or undefined (Redis's dbRandomKey). */
+  randomKey(db: Database, random: () => number = Math.random): string | undefined {
+    // If every key is volatile and expired we could loop for long; Redis gives up after 100 tries.
+    const allVolatile = db.expires.size === db.dict.size;
+    for (let tries = 0; db.dict.size > 0; tries++) {
+      const key = db.dict.keyAt(db.dict.randomSlot(random));
+      const when = db.expires.size === 0 ? undefined : db.expires.get(key);
+      if (when === undefined || when > this.now) return key;
+      if (allVolatile && tries >= 100) return key;
+      this.expireIfNeeded(db, key);
+    }
+    return undefined;
+  }
+}

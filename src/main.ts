@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/** The `kvik` command. */
+import { runServerCommand } from './server/main-server.js';
+
+const [role, ...args] = process.argv.slice(2);
+
+const usage = `Usage: kvik <command> [options]
+
+Commands:
+  server [/path/to/redis.conf] [--option value ...]   run a Redis-compatible server
+`;
+
+switch (role) {
+  case 'server':
+    await runServerCommand(args);
+    break;
+  case undefined:
+  case '-h':
+  case '--help':
+  case 'help':
+    process.stdout.write(usage);
+    break;
+  default:
+    process.stderr.write(`kvik: unknown command '${role}'\n\n${usage}`);
+    process.exit(1);
+}

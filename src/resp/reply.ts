@@ -1,0 +1,131 @@
+/**
+ * The reply writer: every reply goes through these methods, which hide RESP2 versus RESP3 (as
+ * Redis's addReplyMapLen, addReplyNull ... do). Output accumulates as one latin1 string per read
+ * batch and is flushed to the socket once.
+ */
+import { formatDouble17g } from './format.js';
+
+export type RespVersion = 2 | 3;
+
+/** Anything that can be sent as a bulk string: a latin1 string or raw bytes. */
+export type BulkValue = string | Buffer;
+
+export interface ErrorSink {
+  /** Called for every error reply, with the full message ("ERR ...", "WRONGTYPE ..."). */
+  onErrorReply(message: string): void;
+}
+
+export class ReplyWriter {
+  /** Pending output, latin1. */
+  out = '';
+  resp: RespVersion = 2;
+
+  constructor(private readonly errors: ErrorSink) {}
+
+  /** Takes the pending output, leaving the writer empty. */
+  take(): string {
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  status(s: string): void {
+    this.out += '+' + s + '\r\n';
+  }
+
+  ok(): void {
+    this.out += '+OK\r\n';
+  }
+
+  /** An error reply. The message starts with its code ("ERR ...", "WRONGTYPE ..."). */
+  error(message: string): void {
+    // Like Redis, an error must stay on one line.
+    const safe =
+      message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0
+        ? message.replace(/[\r\n]/g, ' ')
+        : message;
+    this.out += '-' + safe + '\r\n';
+    this.errors.onErrorReply(safe);
+  }
+
+  integer(n: number | bigint): void {
+    this.out += ':' + n + '\r\n';
+  }
+
+  bulk(value: BulkValue): void {
+    if (typeof value === 'string') {
+      this.out += '$' + value.length + '\r\n' + value + '\r\n';
+    } else {
+      this.out += '$' + value.length + '\r\n' + value.latin1Slice(0, value.length) + '\r\n';
+    }
+  }
+
+  /** A nil bulk string: $-1 in RESP2, _ in RESP3. */
+  nullBulk(): void {
+    this.out += this.resp === 2 ? '$-1\r\n' : '_\r\n';
+  }
+
+  /** A nil array: *-1 in RESP2, _ in RESP3. */
+  nullArray(): void {
+    this.out += this.resp === 2 ? '*-1\r\n' : '_\r\n';
+  }
+
+  array(length: number): void {
+    this.out += '*' + length + '\r\n';
+  }
+
+  /** A map of `pairs` key/value pairs: a flat array of 2n in RESP2. */
+  map(pairs: number): void {
+    this.out += this.resp === 2 ? '*' + pairs * 2 + '\r\n' : '%' + pairs + '\r\n';
+  }
+
+  /** A set: an array in RESP2. */
+  set(length: number): void {
+    this.out += (this.resp === 2 ? '*' : '~') + length + '\r\n';
+  }
+
+  /** A push frame: an array in RESP2. */
+  push(length: number): void {
+    this.out += (this.resp === 2 ? '*' : '>') + length + '\r\n';
+  }
+
+  /** A double: a bulk string in RESP2 (as Redis 7.0, with %.17g), a RESP3 double otherwise. */
+  double(x: number): void {
+    const text = formatDouble17g(x);
+    if (this.resp === 2) this.out += '$' + text.length + '\r\n' + text + '\r\n';
+    else this.out += ',' + text + '\r\n';
+  }
+
+  /** A double already formatted by the command (INCRBYFLOAT's human form). */
+  doubleText(text: string): void {
+    if (this.resp === 2) this.out += '$' + text.length + '\r\n' + text + '\r\n';
+    else this.out += ',' + text + '\r\n';
+  }
+
+  boolean(b: boolean): void {
+    if (this.resp === 2) this.out += b ? ':1\r\n' : ':0\r\n';
+    else this.out += b ? '#t\r\n' : '#f\r\n';
+  }
+
+  /** A verbatim string (INFO, CLIENT LIST ...): a bulk string in RESP2. */
+  verbatim(text: string, format = 'txt'): void {
+    if (this.resp === 2) this.out += '$' + text.length + '\r\n' + text + '\r\n';
+    else this.out += '=' + (text.length + 4) + '\r\n' + format + ':' + text + '\r\n';
+  }
+
+  bigNumber(digits: string): void {
+    if (this.resp === 2) this.out += '$' + digits.length + '\r\n' + digits + '\r\n';
+    else this.out += '(' + digits + '\r\n';
+  }
+
+  /** Bulk strings from a list, as an array. */
+  bulkArray(values: readonly BulkValue[]): void {
+    this.array(values.length);
+    for (const v of values) this.bulk(v);
+  }
+
+  /** Pre-encoded protocol bytes (shared replies). */
+  raw(protocol: string): void {
+    this.out += protocol;
+  }
+}

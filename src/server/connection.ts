@@ -1,0 +1,169 @@
+/**
+ * One client connection: socket bytes in, parsed commands through the gate, replies out. Replies
+ * of one read batch are flushed with a single write. A client that stops reading its replies stops
+ * being read from (TCP backpressure), so its pending output stays bounded.
+ */
+import type { Socket } from 'node:net';
+import { ProtocolError, RespParser, type ParserLimits } from '../resp/parser.js';
+import { ReplyWriter } from '../resp/reply.js';
+import { ClientState } from '../dispatch/client-state.js';
+import { CommandContext } from '../dispatch/context.js';
+import { GateResult } from '../dispatch/gate.js';
+import type { ClientView } from '../dispatch/services.js';
+import type { KvikServer } from './server.js';
+
+/** Stop reading from a client while this much output waits in its socket. */
+const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+
+export class Connection implements ClientView {
+  readonly state: ClientState;
+  readonly ctx: CommandContext;
+  readonly reply: ReplyWriter;
+  readonly fd: number;
+  private readonly parser = new RespParser();
+  private readonly limits: ParserLimits = { maxBulkLen: 0, authRequired: false };
+  /** A command held back by CLIENT PAUSE, run again when the pause ends. */
+  private pausedArgv: string[] | null = null;
+  private closed = false;
+  private readPaused = false;
+
+  constructor(
+    private readonly server: KvikServer,
+    private readonly socket: Socket,
+    id: number,
+  ) {
+    const local = socket.remoteAddress === undefined;
+    const addr = local
+      ? '/unixsocket:0'
+      : `${stripV4Mapped(socket.remoteAddress)}:${socket.remotePort}`;
+    const laddr = local
+      ? '/unixsocket:0'
+      : `${stripV4Mapped(socket.localAddress)}:${socket.localPort}`;
+    this.state = new ClientState(id, addr, laddr, server.keyspace.clock.now(), local);
+    this.state.authenticated = server.config.get('requirepass') === '';
+    this.reply = new ReplyWriter(server);
+    this.ctx = new CommandContext(this.state, this.reply, server);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.onClose());
+  }
+
+  get queryBufferBytes(): number {
+    return this.parser.pendingBytes;
+  }
+
+  get queryBufferFree(): number {
+    return Math.max(0, this.parser.bufferedCapacity - this.parser.pendingBytes);
+  }
+
+  get outputBytes(): number {
+    return this.reply.out.length + this.socket.writableLength;
+  }
+
+  readonly isPubSub = false;
+  readonly isReplica = false;
+  readonly isMaster = false;
+  readonly blocked = false;
+  readonly subscriptions = 0;
+  readonly patternSubscriptions = 0;
+  readonly shardSubscriptions = 0;
+
+  close(afterReply: boolean): void {
+    if (afterReply) {
+      this.state.closeAfterReply = true;
+      this.flush();
+    } else {
+      this.socket.destroy();
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    this.server.stats.totalNetInputBytes += chunk.length;
+    this.state.lastInteraction = this.server.keyspace.clock.now();
+    this.parser.feed(chunk);
+    this.processInput();
+  }
+
+  /** Runs every complete command in the query buffer, then flushes the replies once. */
+  processInput(): void {
+    const server = this.server;
+    const limits = this.limits;
+    limits.maxBulkLen = server.config.numberValue('proto-max-bulk-len');
+    while (!this.closed && !this.state.closeAfterReply) {
+      let argv = this.pausedArgv;
+      if (argv === null) {
+        limits.authRequired = server.authRequired(this.ctx);
+        try {
+          argv = this.parser.next(limits);
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err;
+          this.reply.error(`ERR Protocol error: ${err.message}`);
+          this.state.closeAfterReply = true;
+          break;
+        }
+        if (argv === null) break;
+        if (argv.length === 0) continue;
+      }
+      this.pausedArgv = null;
+      const before = this.reply.out.length;
+      if (server.gate.execute(this.ctx, argv) === GateResult.Paused) {
+        this.pausedArgv = argv;
+        server.waitForUnpause(this);
+        break;
+      }
+      this.applyReplyMode(before);
+    }
+    if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
+      // Redis closes such a client without a reply.
+      this.socket.destroy();
+      return;
+    }
+    this.flush();
+  }
+
+  /** CLIENT REPLY OFF / SKIP: drop what the command just wrote. */
+  private applyReplyMode(before: number): void {
+    const state = this.state;
+    if (state.replyMode === 'on') return;
+    if (state.replyMode === 'off' || state.replyMode === 'skip') {
+      this.reply.out = this.reply.out.slice(0, before);
+      if (state.replyMode === 'skip') state.replyMode = 'on';
+    } else {
+      state.replyMode = 'skip';
+    }
+  }
+
+  flush(): void {
+    const out = this.reply.take();
+    if (out.length > 0 && !this.socket.destroyed) {
+      this.server.stats.totalNetOutputBytes += out.length;
+      this.socket.write(out, 'latin1');
+      if (this.socket.writableLength > OUTPUT_HIGH_WATER && !this.readPaused) {
+        this.readPaused = true;
+        this.socket.pause();
+      }
+    }
+    if (this.state.closeAfterReply) this.socket.end(() => this.socket.destroy());
+  }
+
+  private onDrain(): void {
+    if (!this.readPaused) return;
+    this.readPaused = false;
+    this.socket.resume();
+    this.processInput();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server.removeConnection(this);
+  }
+}
+
+function stripV4Mapped(address: string | undefined): string {
+  if (address === undefined) return '?';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
