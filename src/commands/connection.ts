@@ -1,5 +1,5 @@
 /** Connection commands: PING, ECHO, QUIT, SELECT. */
-import { defineCommand } from '../dispatch/command.js';
+import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInteger } from '../dispatch/numbers.js';
 
@@ -49,4 +49,4 @@ export const select = defineCommand({
   },
 });
 
-export const connectionCommands = [ping, echo, quit, select];
+export const connectionCommands: CommandSpec[] = [ping, echo, quit, select];

@@ -1,6 +1,31 @@
 /** Every command Kvik implements, by group. The server builds its command table from this list. */
 import type { CommandSpec } from '../dispatch/command.js';
+import { clientCommands } from './client.js';
+import { commandCommands } from './command.js';
+import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
+import { expireCommands } from './expire.js';
+import { hashCommands } from './hash.js';
+import { keysCommands } from './keys.js';
+import { listCommands } from './list.js';
+import { serverCommands } from './server.js';
+import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
+import { zsetCommands } from './zset.js';
 
-export const ALL_COMMANDS: readonly CommandSpec[] = [...connectionCommands, ...stringCommands];
+export const ALL_COMMANDS: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...clientCommands,
+  ...serverCommands,
+  ...configCommands,
+  ...debugCommands,
+  ...commandCommands,
+  ...keysCommands,
+  ...expireCommands,
+  ...stringCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+];

@@ -1,5 +1,5 @@
 /** String commands. */
-import { defineCommand } from '../dispatch/command.js';
+import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import { stringBytes } from '../keyspace/values.js';
 
 export const get = defineCommand({
@@ -40,4 +40,4 @@ export const set = defineCommand({
   },
 });
 
-export const stringCommands = [get, set];
+export const stringCommands: CommandSpec[] = [get, set];

@@ -1,0 +1,4 @@
+/** DEBUG and its subcommands (behind enable-debug-command). */
+import type { CommandSpec } from '../dispatch/command.js';
+
+export const debugCommands: CommandSpec[] = [];

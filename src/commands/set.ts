@@ -1,0 +1,4 @@
+/** Set commands. */
+import type { CommandSpec } from '../dispatch/command.js';
+
+export const setCommands: CommandSpec[] = [];

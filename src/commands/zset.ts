@@ -1,0 +1,4 @@
+/** Sorted set commands, blocking ones included. */
+import type { CommandSpec } from '../dispatch/command.js';
+
+export const zsetCommands: CommandSpec[] = [];
