@@ -42,7 +42,7 @@ export const select = defineCommand({
   acl: ['connection'],
   handler: (ctx, argv) => {
     const index = parseInteger(argv[1]);
-    if (index === null) return ctx.reply.error(Err.dbIndexInvalid);
+    if (index === null || index > 2147483647 || index < -2147483648) return ctx.reply.error(Err.notInteger);
     if (index < 0 || index >= ctx.keyspace.dbs.length) return ctx.reply.error(Err.invalidDbIndex);
     ctx.selectDb(index);
     ctx.reply.ok();

@@ -13,7 +13,6 @@ export const Err = {
   outOfRange: 'ERR index out of range',
   invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
   invalidDbIndex: 'ERR DB index is out of range',
-  dbIndexInvalid: 'ERR invalid DB index',
   sameObject: 'ERR source and destination objects are the same',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   offsetOutOfRange: 'ERR offset is out of range',
