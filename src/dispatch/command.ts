@@ -30,6 +30,7 @@ export type CommandFlag =
   | 'protected'
   | 'module_no_cluster'
   | 'no_multi'
+  | 'no_async_loading'
   | 'allow_busy';
 
 /** ACL categories in Redis's own order (the order COMMAND INFO lists them in). */
@@ -88,6 +89,12 @@ export interface KeySpec {
   notes?: string;
 }
 
+/** A key found in a command's arguments: its index in argv and how the command uses it. */
+export interface KeyReference {
+  index: number;
+  flags: readonly KeySpecFlag[];
+}
+
 export type Handler = (ctx: CommandContext, argv: string[]) => void;
 
 export interface CommandSpec {
@@ -101,8 +108,12 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   /** Request/response policy tips, as COMMAND INFO lists them. */
   tips?: string[];
-  /** For commands whose keys the key specs cannot express (SORT, MIGRATE ...). */
-  getKeys?: (argv: string[]) => number[];
+  /**
+   * Redis's getkeys_proc, for commands whose keys the key specs cannot express (SORT, MIGRATE ...)
+   * or whose key flags depend on the arguments (SET with or without GET). Used when the specs fail
+   * or have VARIABLE_FLAGS; see src/dispatch/keys.ts.
+   */
+  getKeys?: (argv: string[]) => KeyReference[];
   handler?: Handler;
   subcommands?: CommandSpec[];
 }

@@ -9,8 +9,37 @@ import {
   type CommandFlag,
   type CommandSpec,
   type Handler,
+  type KeyReference,
   type KeySpec,
 } from './command.js';
+
+/**
+ * The flags COMMAND INFO shows, in the order Redis prints them (addReplyFlagsForCommand); the
+ * others ('sentinel', 'protected' ...) are declared but never printed.
+ */
+const INFO_FLAG_ORDER: readonly (CommandFlag | 'movablekeys')[] = [
+  'write',
+  'readonly',
+  'denyoom',
+  'module',
+  'admin',
+  'pubsub',
+  'noscript',
+  'blocking',
+  'loading',
+  'stale',
+  'skip_monitor',
+  'skip_slowlog',
+  'asking',
+  'fast',
+  'no_auth',
+  'may_replicate',
+  'no_mandatory_keys',
+  'no_async_loading',
+  'no_multi',
+  'movablekeys',
+  'allow_busy',
+];
 
 export class CommandStats {
   calls = 0;
@@ -30,7 +59,7 @@ export class Command {
   readonly tips: readonly string[];
   readonly handler: Handler | undefined;
   readonly subcommands: ReadonlyMap<string, Command> | null;
-  readonly getKeys: ((argv: string[]) => number[]) | undefined;
+  readonly getKeys: ((argv: string[]) => KeyReference[]) | undefined;
   /** The legacy (first, last, step) key range COMMAND INFO shows. */
   readonly firstKey: number;
   readonly lastKey: number;
@@ -62,17 +91,18 @@ export class Command {
     this.firstKey = legacy.first;
     this.lastKey = legacy.last;
     this.keyStep = legacy.step;
-    this.movableKeys = legacy.movable || spec.getKeys !== undefined;
+    // As in Redis 7.0, only the key specs decide: a getKeys function alone does not make keys movable.
+    this.movableKeys = legacy.movable;
     this.isWrite = this.flags.has('write');
     this.denyOom = this.flags.has('denyoom');
     this.noAuth = this.flags.has('no_auth');
   }
 
-  /** COMMAND INFO's flag list: the declared flags plus the derived movablekeys. */
+  /** COMMAND INFO's flag list: the printed declared flags plus the derived movablekeys. */
   infoFlags(): string[] {
-    const flags: string[] = [...this.flags];
-    if (this.movableKeys) flags.push('movablekeys');
-    return flags;
+    return INFO_FLAG_ORDER.filter((flag) =>
+      flag === 'movablekeys' ? this.movableKeys : this.flags.has(flag),
+    );
   }
 }
 
@@ -89,6 +119,28 @@ export class CommandTable {
   /** The top-level command for a lower-case name. */
   get(name: string): Command | undefined {
     return this.commands.get(name);
+  }
+
+  /**
+   * Redis's lookupCommand: the command an argv runs (the subcommand for a container), or undefined.
+   * Names are case-insensitive.
+   */
+  lookup(argv: readonly string[]): Command | undefined {
+    const command = this.commands.get(argv[0].toLowerCase());
+    if (command === undefined || command.subcommands === null || argv.length === 1) return command;
+    return command.subcommands.get(argv[1].toLowerCase());
+  }
+
+  /**
+   * Redis's lookupCommandBySds: a command by its full name, 'get' or 'config|get' (any case);
+   * undefined for an unknown name or a subcommand of a command that has none.
+   */
+  lookupFullName(fullName: string): Command | undefined {
+    const parts = fullName.split('|');
+    const command = this.commands.get(parts[0].toLowerCase());
+    if (command === undefined || parts.length === 1) return command;
+    if (parts.length > 2 || command.subcommands === null) return undefined;
+    return command.subcommands.get(parts[1].toLowerCase());
   }
 
   all(): IterableIterator<Command> {
