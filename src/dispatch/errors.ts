@@ -26,6 +26,10 @@ export const Err = {
   unknownSubcommand: (sub: string, container: string) =>
     `ERR unknown subcommand '${preview(sub)}'. Try ${container.toUpperCase()} HELP.`,
   multiNotAllowed: 'ERR Command not allowed inside a transaction',
+  invalidCommandSpecified: 'ERR Invalid command specified',
+  invalidCommandArgCount: 'ERR Invalid number of arguments specified for command',
+  invalidCommandArgs: 'ERR Invalid arguments specified for command',
+  noKeyArguments: 'ERR The command has no key arguments',
   loading: 'LOADING Redis is loading the dataset in memory',
   noProto: 'NOPROTO unsupported protocol version',
   debugDisabled: (command: string) =>
