@@ -9,6 +9,7 @@ export const Err = {
   notFloat: 'ERR value is not a valid float',
   noSuchKey: 'ERR no such key',
   overflow: 'ERR increment or decrement would overflow',
+  decrementOverflow: 'ERR decrement would overflow',
   incrFloatNaN: 'ERR increment would produce NaN or Infinity',
   outOfRange: 'ERR index out of range',
   invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
@@ -16,6 +17,9 @@ export const Err = {
   sameObject: 'ERR source and destination objects are the same',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   offsetOutOfRange: 'ERR offset is out of range',
+  lcsNotStrings: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
   noAuth: 'NOAUTH Authentication required.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   authNotConfigured:
