@@ -9,6 +9,7 @@ import { expireCommands } from './expire.js';
 import { hashCommands } from './hash.js';
 import { keysCommands } from './keys.js';
 import { listCommands } from './list.js';
+import { objectCommands } from './object.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { stringCommands } from './string.js';
@@ -23,6 +24,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...commandCommands,
   ...keysCommands,
   ...expireCommands,
+  ...objectCommands,
   ...stringCommands,
   ...listCommands,
   ...hashCommands,

@@ -42,6 +42,15 @@ export const Err = {
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   expireOptions: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   gtLtOptions: 'ERR GT and LT options at the same time are not compatible',
+  /** Redis prints the option with %s: it stops at a NUL byte. */
+  unsupportedOption: (option: string) => `ERR Unsupported option ${option.split('\0')[0]}`,
+  invalidCursor: 'ERR invalid cursor',
+  invalidFirstDbIndex: 'ERR invalid first DB index',
+  invalidSecondDbIndex: 'ERR invalid second DB index',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
 } as const;
 

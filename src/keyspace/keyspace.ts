@@ -64,6 +64,8 @@ export class Keyspace {
   now = 0;
   /** On a replica, expired keys are hidden but not deleted (the primary sends the DEL). */
   expireDeletes = true;
+  /** lazyfree-lazy-expire: deletions by expiry are propagated as UNLINK instead of DEL. */
+  lazyfreeLazyExpire = false;
 
   constructor(
     databases: number,
@@ -118,9 +120,14 @@ export class Keyspace {
     return this.lookup(db, key, false) !== undefined;
   }
 
-  /** Adds or overwrites a key (Redis's setKey): the TTL is cleared unless keepTtl. */
+  /**
+   * Adds or overwrites a key (Redis's setKey): the TTL is cleared unless keepTtl. The LRU stamp is
+   * now, an overwritten key's included (in Redis the new value object is born now).
+   */
   setKey(db: Database, key: string, value: StoredValue, keepTtl = false): void {
-    db.dict.set(key, value, this.lruClock());
+    const clock = this.lruClock();
+    const slot = db.dict.set(key, value, clock);
+    db.dict.setMetaAt(slot, clock);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
   }
 
@@ -173,7 +180,7 @@ export class Keyspace {
     this.stats.expiredKeys++;
     this.listener.keyspaceEvent('x', 'expired', key, db.id);
     this.listener.keyModified(db, key);
-    this.listener.propagate(db.id, ['DEL', key]);
+    this.listener.propagate(db.id, [this.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
   }
 
   /**

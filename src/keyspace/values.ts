@@ -8,6 +8,11 @@ export interface CollectionValue {
   readonly type: Exclude<RedisType, 'string'>;
   /** Redis's OBJECT ENCODING name: listpack, quicklist, hashtable, intset, skiplist, stream. */
   readonly encoding: string;
+  /**
+   * An independent deep copy with the same encoding, for COPY (Redis's listTypeDup, setTypeDup
+   * ...). Every collection class in datatypes/ implements it.
+   */
+  clone(): CollectionValue;
 }
 
 /**
@@ -23,6 +28,13 @@ export function typeOf(value: StoredValue): RedisType {
 
 export function isString(value: StoredValue): value is string | StringBuffer {
   return typeof value === 'string' || value instanceof StringBuffer;
+}
+
+/** A copy of a value that shares nothing mutable with it (COPY). Latin1 strings are immutable. */
+export function cloneValue(value: StoredValue): StoredValue {
+  if (typeof value === 'string') return value;
+  if (value instanceof StringBuffer) return new StringBuffer(value.toString());
+  return value.clone();
 }
 
 /** The bytes of a string value as a latin1 string. */
