@@ -9,13 +9,16 @@ import type { CommandTable } from './table.js';
 export interface ConfigStore {
   /** The current value as CONFIG GET prints it, or undefined for an unknown name. */
   get(name: string): string | undefined;
-  /** Name/value pairs for every parameter matching a glob pattern (CONFIG GET). */
-  match(pattern: string): [string, string][];
+  /** CONFIG GET: name/value pairs for the names and glob patterns given, each parameter once. */
+  match(patterns: readonly string[]): [string, string][];
   /**
    * Sets several parameters atomically (CONFIG SET): all are validated first, and if applying one
    * fails, the ones already applied are restored. Returns an error reply text, or null.
+   * `localClient` decides protected parameters under enable-protected-configs local.
    */
-  setMany(pairs: [string, string][]): string | null;
+  setMany(pairs: readonly [string, string][], options: { localClient: boolean }): string | null;
+  /** The typed value of a parameter (bigint for numbers, arrays for multi-word ones ...). */
+  value<T>(name: string): T;
   /** CONFIG REWRITE: returns an error reply text, or null. */
   rewrite(): string | null;
   numberValue(name: string): number;
