@@ -11,10 +11,10 @@ export type LongDouble =
   | { kind: 'infinity'; negative: boolean }
   | { kind: 'nan' };
 
-/** What strtold reports besides the value: overflow to infinity or underflow to zero (ERANGE). */
+/** A value as strtold reads it, with the range errors that make Redis refuse it. */
 export interface ParsedLongDouble {
   value: LongDouble;
-  /** strtold set errno to ERANGE. */
+  /** Out of range: ERANGE with an overflow to infinity or an underflow to zero. */
   outOfRange: boolean;
 }
 
@@ -35,14 +35,6 @@ export const LONG_DOUBLE_ZERO: LongDouble = {
   mantissa: 0n,
   exponent: 0,
 };
-
-export function isFiniteLongDouble(x: LongDouble): x is Extract<LongDouble, { kind: 'finite' }> {
-  return x.kind === 'finite';
-}
-
-export function longDoubleFromBigInt(n: bigint): LongDouble {
-  return n < 0n ? roundToLongDouble(true, -n, 1n, 0) : roundToLongDouble(false, n, 1n, 0);
-}
 
 const DECIMAL = /^([+-]?)(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?$/;
 const HEXADECIMAL =
@@ -133,7 +125,7 @@ function zero(negative: boolean): LongDouble {
 }
 
 /**
- * The long double nearest to (numerator / denominator) * 2^exponent (positive bigints), rounding
+ * The long double nearest to (numerator / denominator) * 2^exponent (nonzero bigints), rounding
  * ties to even as the FPU does, with subnormals below 2^-16382 and infinity from 2^16384 on.
  */
 function roundToLongDouble(
@@ -142,17 +134,12 @@ function roundToLongDouble(
   denominator: bigint,
   exponent: number,
 ): LongDouble {
-  if (numerator === 0n) return zero(negative);
   // Scale so that the integer quotient has at least 66 bits: 64 kept, a guard bit and one spare.
   const shift = SIGNIFICAND_BITS + 2 - (bitLength(numerator) - bitLength(denominator));
-  const quotient =
-    shift >= 0
-      ? (numerator << BigInt(shift)) / denominator
-      : numerator / (denominator << BigInt(-shift));
-  const inexactTail =
-    shift >= 0
-      ? (numerator << BigInt(shift)) % denominator !== 0n
-      : numerator % (denominator << BigInt(-shift)) !== 0n;
+  const scaledNumerator = shift >= 0 ? numerator << BigInt(shift) : numerator;
+  const scaledDenominator = shift >= 0 ? denominator : denominator << BigInt(-shift);
+  const quotient = scaledNumerator / scaledDenominator;
+  const inexactTail = quotient * scaledDenominator !== scaledNumerator;
   const quotientExponent = exponent - shift;
   const lowest = Math.max(quotientExponent + bitLength(quotient) - SIGNIFICAND_BITS, MIN_EXPONENT);
   // At least the two extra bits are dropped, so there is always a guard bit to round on.
