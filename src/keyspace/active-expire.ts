@@ -1,13 +1,22 @@
 /**
- * The active expire cycle, shaped like Redis's activeExpireCycle: each run samples keys with a TTL
- * (20 per loop, per database), deletes the expired ones, and keeps looping on a database while more
- * than 10% of a sample was expired, within a CPU budget. Instead of random sampling it walks the
- * expires map with a cursor that survives between runs, so over time every volatile key is checked.
+ * The active expire cycle, shaped like Redis's activeExpireCycle (slow mode, run by the server cron
+ * at `hz`): each run samples keys with a TTL (20 per loop, per database), deletes the expired ones,
+ * and keeps looping on a database while more than 10% of a sample was expired, within a CPU budget.
+ * So memory held by expired keys is reclaimed without any traffic, and at rest at most about 10% of
+ * the keys with a TTL are expired but not yet deleted.
+ *
+ * Instead of Redis's sampling of hash buckets it walks the expires map with a cursor that survives
+ * between runs, so over time every key with a TTL is checked.
  */
 import type { Database, Keyspace } from './keyspace.js';
 
 const KEYS_PER_LOOP = 20;
 const ACCEPTABLE_STALE_PERCENT = 10;
+
+interface Sample {
+  sampled: number;
+  expired: number;
+}
 
 export class ActiveExpire {
   /** The database the next run starts with (runs spread over databases round-robin). */
@@ -18,44 +27,47 @@ export class ActiveExpire {
   /** Runs one cycle for at most `budgetMs` of CPU time. */
   run(budgetMs: number): void {
     const keyspace = this.keyspace;
+    // A replica waits for its primary's DELs, as in Redis.
+    if (!keyspace.activeExpireEnabled || !keyspace.expireDeletes) return;
     const started = performance.now();
     const deadline = started + budgetMs;
     keyspace.updateTime();
-    let sampledTotal = 0;
-    let expiredTotal = 0;
+    const total: Sample = { sampled: 0, expired: 0 };
     let timedOut = false;
     const dbs = keyspace.dbs;
     for (let n = 0; n < dbs.length && !timedOut; n++) {
-      const db = dbs[this.nextDb];
+      const db = dbs[this.nextDb % dbs.length];
       this.nextDb = (this.nextDb + 1) % dbs.length;
-      for (;;) {
-        if (db.expires.size === 0) {
-          db.avgTtl = 0;
-          break;
-        }
-        const { sampled, expired } = this.sample(db, Math.min(KEYS_PER_LOOP, db.expires.size));
-        sampledTotal += sampled;
-        expiredTotal += expired;
-        if (performance.now() > deadline) {
-          timedOut = true;
-          keyspace.stats.expiredTimeCapReachedCount++;
-          break;
-        }
-        if (sampled === 0 || (expired * 100) / sampled <= ACCEPTABLE_STALE_PERCENT) break;
-      }
+      timedOut = this.expireDb(db, deadline, total);
     }
     const stats = keyspace.stats;
+    if (timedOut) stats.expiredTimeCapReachedCount++;
     stats.expireCycleCpuMilliseconds += performance.now() - started;
-    const stalePerc = sampledTotal > 0 ? expiredTotal / sampledTotal : 0;
+    const stalePerc = total.sampled > 0 ? total.expired / total.sampled : 0;
     stats.expiredStalePerc = stalePerc * 0.05 + stats.expiredStalePerc * 0.95;
   }
 
-  private sample(db: Database, count: number): { sampled: number; expired: number } {
+  /** Samples one database until few of its samples are expired; true when time ran out. */
+  private expireDb(db: Database, deadline: number, total: Sample): boolean {
+    for (;;) {
+      if (db.expires.size === 0) {
+        db.avgTtl = 0;
+        return false;
+      }
+      const { sampled, expired } = this.sample(db, Math.min(KEYS_PER_LOOP, db.expires.size));
+      total.sampled += sampled;
+      total.expired += expired;
+      if (performance.now() > deadline) return true;
+      if ((expired * 100) / sampled <= ACCEPTABLE_STALE_PERCENT) return false;
+    }
+  }
+
+  /** Checks the next `count` keys of the expires map, from where the last sample stopped. */
+  private sample(db: Database, count: number): Sample {
     const keyspace = this.keyspace;
     let sampled = 0;
     let expired = 0;
     let ttlSum = 0;
-    let ttlSamples = 0;
     for (let restarted = false; sampled < count;) {
       db.expireCursor ??= db.expires.entries();
       const next = db.expireCursor.next();
@@ -68,16 +80,16 @@ export class ActiveExpire {
       const [key, when] = next.value;
       sampled++;
       if (when <= keyspace.now) {
-        if (keyspace.expireDeletes) keyspace.deleteExpired(db, key);
+        keyspace.deleteExpired(db, key);
         expired++;
       } else {
         ttlSum += when - keyspace.now;
-        ttlSamples++;
       }
     }
-    if (ttlSamples > 0) {
-      const avg = ttlSum / ttlSamples;
-      // Redis smooths the estimate: the new sample weighs 2%.
+    const living = sampled - expired;
+    if (living > 0) {
+      // Redis smooths the estimate (INFO keyspace avg_ttl): the new sample weighs 2%.
+      const avg = ttlSum / living;
       db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
     }
     return { sampled, expired };

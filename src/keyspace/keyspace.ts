@@ -66,6 +66,8 @@ export class Keyspace {
   expireDeletes = true;
   /** lazyfree-lazy-expire: deletions by expiry are propagated as UNLINK instead of DEL. */
   lazyfreeLazyExpire = false;
+  /** The active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off). */
+  activeExpireEnabled = true;
 
   constructor(
     databases: number,
