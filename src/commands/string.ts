@@ -3,7 +3,7 @@
  * GETSET, MGET, MSET, MSETNX. The rest of the group lives in string-range.ts (APPEND, SETRANGE,
  * GETRANGE ...), string-counter.ts (INCR ... INCRBYFLOAT) and string-lcs.ts (LCS).
  */
-import { defineCommand, type CommandSpec } from '../dispatch/command.js';
+import { defineCommand, type CommandSpec, type KeyReference } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
@@ -156,6 +156,14 @@ function setGeneric(
   if (!options.get) variant.done(ctx);
 }
 
+/** Redis's setGetKeys: with GET the key is also read, otherwise only overwritten. */
+function setKeys(argv: string[]): KeyReference[] {
+  for (let i = 3; i < argv.length; i++) {
+    if (optionName(argv[i]) === 'get') return [{ index: 1, flags: ['RW', 'ACCESS', 'UPDATE'] }];
+  }
+  return [{ index: 1, flags: ['OW', 'UPDATE'] }];
+}
+
 export const get = defineCommand({
   name: 'get',
   arity: 2,
@@ -173,6 +181,7 @@ export const set = defineCommand({
   keySpecs: keysFromFirst(['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'], {
     notes: 'RW and ACCESS due to the optional `GET` argument',
   }),
+  getKeys: setKeys,
   handler: (ctx, argv) => setGeneric(ctx, argv, argv[2], parseStringOptions(argv, 3, 'set'), SET),
 });
 
