@@ -8,7 +8,9 @@ import type { CommandSpec, KeyReference, KeySpec } from './command.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './numbers.js';
 
 /** What key extraction needs of a command (a table Command or a bare declaration). */
-export type KeyedCommand = Pick<CommandSpec, 'getKeys'> & { readonly keySpecs?: readonly KeySpec[] };
+export type KeyedCommand = Pick<CommandSpec, 'getKeys'> & {
+  readonly keySpecs?: readonly KeySpec[];
+};
 
 export interface KeySearchOptions {
   /** Also return the arguments of NOT_KEY specs (channels of SPUBLISH ...). */

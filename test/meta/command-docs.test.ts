@@ -71,7 +71,11 @@ describe('COMMAND DOCS', () => {
         const kvikDocs = normalizeDocs(actual, shared);
         const redisDocs = normalizeDocs(expected, shared);
         const fields = differingDocFields(kvikDocs, redisDocs);
-        assertSameOutline(outline(kvikDocs), outline(redisDocs), `${title} in: ${fields.join(', ')}`);
+        assertSameOutline(
+          outline(kvikDocs),
+          outline(redisDocs),
+          `${title} in: ${fields.join(', ')}`,
+        );
       }
     });
   }

@@ -31,13 +31,18 @@ export function pairsOf(node: ReplyNode): [ReplyNode, ReplyNode][] {
 
 /** A map (or flat array) of the same kind as `like`, with these pairs. */
 function withPairs(like: ReplyNode, pairs: [ReplyNode, ReplyNode][]): ReplyNode {
-  return like.kind === 'map' ? { kind: 'map', entries: pairs } : { kind: 'array', items: pairs.flat() };
+  return like.kind === 'map'
+    ? { kind: 'map', entries: pairs }
+    : { kind: 'array', items: pairs.flat() };
 }
 
 const byName = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : 1);
 
 /** A COMMAND INFO entry with its subcommands filtered by `keep` and sorted. */
-export function normalizeInfoEntry(entry: ReplyNode, keep: (fullName: string) => boolean): ReplyNode {
+export function normalizeInfoEntry(
+  entry: ReplyNode,
+  keep: (fullName: string) => boolean,
+): ReplyNode {
   if (entry.kind !== 'array' || entry.items.length !== INFO_FIELDS.length) return entry;
   const subcommands = entry.items[9];
   if (subcommands.kind !== 'array') return entry;

@@ -1,0 +1,285 @@
+/**
+ * Generates docs/compatibility.md (every Redis 7.0 command and subcommand, grouped as Redis groups
+ * them, with Kvik's status) and the summary table of README.md between its compat markers, from
+ * the command declarations (src/commands/) and Redis 7.0's command list
+ * (src/commands/docs/redis-7.0-docs.json).
+ *
+ *   npm run gen:compat               writes both files
+ *   npm run gen:compat -- --check    exits 1 with a diff if either is stale (CI)
+ *
+ * Deliberate differences from Redis are declared in DIFFERENCES below: add one there when Kvik
+ * departs from Redis on purpose, and the commands it names show "implemented, with a difference".
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { ALL_COMMANDS } from '../src/commands/index.js';
+import {
+  LATER_COMMANDS,
+  REDIS_COMMANDS,
+  REDIS_DOCS_VERSION,
+  documentedSubcommands,
+} from '../src/commands/docs.js';
+import { CommandTable } from '../src/dispatch/table.js';
+import { lineDiff } from '../test/meta/report.js';
+
+interface Difference {
+  title: string;
+  /** The full names of the commands concerned ('set', 'client|kill'); empty for the protocol. */
+  commands: string[];
+  text: string;
+}
+
+/** Where Kvik differs from Redis 7.0 on purpose. */
+const DIFFERENCES: Difference[] = [
+  {
+    title: 'Bulk strings of 512 MB',
+    commands: [],
+    text:
+      'A bulk string longer than 536,870,888 bytes (512 MB minus 24 bytes) is refused with the ' +
+      'protocol error `invalid bulk length`, even where proto-max-bulk-len allows more: V8, the ' +
+      "JavaScript engine, cannot hold a string longer than 2^29-24 characters. Redis's default " +
+      'limit is 512 MB, so only values within 24 bytes of it are affected.',
+  },
+];
+
+/** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */
+function differences(declared: Set<string>): Difference[] {
+  const later = Object.keys(LATER_COMMANDS).filter((name) => declared.has(name));
+  if (later.length === 0) return DIFFERENCES;
+  const described = later.map(
+    (name) => `${displayName(name)} (Redis ${LATER_COMMANDS[name].since.replace(/\.0$/, '')})`,
+  );
+  return [
+    ...DIFFERENCES,
+    {
+      title: 'Commands from later Redis versions',
+      commands: later,
+      text:
+        'Some commands that client libraries send or rely on are available although they came ' +
+        `after Redis 7.0: ${described.join(', ')}.`,
+    },
+  ];
+}
+
+/** Redis's command groups, in Redis's order, with their titles. */
+const GROUPS: readonly (readonly [string, string])[] = [
+  ['generic', 'Keys'],
+  ['string', 'Strings'],
+  ['list', 'Lists'],
+  ['set', 'Sets'],
+  ['sorted-set', 'Sorted sets'],
+  ['hash', 'Hashes'],
+  ['pubsub', 'Pub/sub'],
+  ['transactions', 'Transactions'],
+  ['connection', 'Connection'],
+  ['server', 'Server'],
+  ['scripting', 'Scripting and functions'],
+  ['hyperloglog', 'HyperLogLog'],
+  ['cluster', 'Cluster'],
+  ['sentinel', 'Sentinel'],
+  ['geo', 'Geo'],
+  ['stream', 'Streams'],
+  ['bitmap', 'Bitmaps'],
+];
+
+const COMPAT_PATH = 'docs/compatibility.md';
+const README_PATH = 'README.md';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START_MARKER = '<!-- compat:start -->';
+const END_MARKER = '<!-- compat:end -->';
+
+interface Row {
+  fullName: string;
+  summary: string;
+  group: string;
+  implemented: boolean;
+  /** Numbers (1-based) of the differences that concern this command. */
+  differences: number[];
+  /** The Redis version a later command comes from, else undefined. */
+  laterSince?: string;
+}
+
+function displayName(fullName: string): string {
+  return fullName.replace('|', ' ').toUpperCase();
+}
+
+function declaredNames(): Set<string> {
+  const names = new Set<string>();
+  for (const command of new CommandTable(ALL_COMMANDS).all()) {
+    names.add(command.fullName);
+    for (const sub of command.subcommands?.values() ?? []) names.add(sub.fullName);
+  }
+  return names;
+}
+
+function collectRows(declared: Set<string>, diffs: Difference[]): Row[] {
+  const differencesOf = (name: string) =>
+    diffs.flatMap((d, i) => (d.commands.includes(name) ? [i + 1] : []));
+  const row = (fullName: string, summary: string, group: string): Row => ({
+    fullName,
+    summary,
+    group,
+    implemented: declared.has(fullName),
+    differences: differencesOf(fullName),
+  });
+  const rows: Row[] = [];
+  for (const [name, docs] of Object.entries(REDIS_COMMANDS)) {
+    rows.push(row(name, docs.summary, docs.group));
+    for (const [subName, subDocs] of Object.entries(documentedSubcommands(docs))) {
+      rows.push(row(subName, subDocs.summary, subDocs.group));
+    }
+  }
+  for (const [name, docs] of Object.entries(LATER_COMMANDS)) {
+    if (declared.has(name))
+      rows.push({ ...row(name, docs.summary, docs.group), laterSince: docs.since });
+  }
+  const known = new Set(rows.map((r) => r.fullName));
+  const unknown = [...declared].filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `declared but neither in Redis 7.0 nor in src/commands/docs/beyond-7.0-docs.json: ${unknown.join(', ')}`,
+    );
+  }
+  return rows.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
+}
+
+function status(row: Row): string {
+  if (!row.implemented) return 'not yet';
+  const notes = row.differences.map((n) => `[(${n})](#difference-${n})`).join(' ');
+  if (row.laterSince !== undefined) return `yes, from Redis ${row.laterSince} ${notes}`;
+  return row.differences.length > 0 ? `yes, with a difference ${notes}` : 'yes';
+}
+
+/** Group -> [implemented, total] over the Redis 7.0 commands (later ones are extra). */
+function totals(rows: Row[]): Map<string, [number, number]> {
+  const byGroup = new Map<string, [number, number]>();
+  for (const row of rows) {
+    if (row.laterSince !== undefined) continue;
+    const counts = byGroup.get(row.group) ?? [0, 0];
+    if (row.implemented) counts[0]++;
+    counts[1]++;
+    byGroup.set(row.group, counts);
+  }
+  return byGroup;
+}
+
+/** GitHub's anchor for a heading. */
+function slug(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
+}
+
+function tableCell(text: string): string {
+  return text.trim().replace(/\|/g, '\\|');
+}
+
+/** The group -> implemented/total table; `link` gives a group title's target, or ''. */
+function summaryTable(rows: Row[], link: (title: string) => string): string[] {
+  const counts = totals(rows);
+  let implemented = 0;
+  let total = 0;
+  const lines = ['| Group | Implemented |', '| --- | ---: |'];
+  for (const [group, title] of GROUPS) {
+    const [done, all] = counts.get(group) ?? [0, 0];
+    if (all === 0) continue;
+    implemented += done;
+    total += all;
+    const target = link(title);
+    lines.push(`| ${target === '' ? title : `[${title}](${target})`} | ${done} / ${all} |`);
+  }
+  lines.push(`| **All** | **${implemented} / ${total}** |`);
+  return lines;
+}
+
+function compatibilityDocument(rows: Row[], diffs: Difference[]): string {
+  const lines = [
+    '# Redis compatibility',
+    '',
+    `<!-- Generated by \`npm run gen:compat\` (scripts/gen-compatibility.ts). Do not edit. -->`,
+    '',
+    `Kvik aims to be a drop-in Redis ${REDIS_DOCS_VERSION} server. This page lists every command and`,
+    'subcommand of Redis 7.0, grouped as Redis groups them, with whether Kvik has it. It is generated',
+    'from the command declarations, so it is always current. The counts include containers',
+    '(CONFIG) and each of their subcommands (CONFIG GET), as COMMAND LIST shows them.',
+    '',
+    ...summaryTable(rows, (title) => `#${slug(title)}`),
+    '',
+    '## Differences',
+    '',
+    'Where Kvik departs from Redis 7.0 on purpose:',
+    '',
+  ];
+  diffs.forEach((d, i) => {
+    lines.push(`<a id="difference-${i + 1}"></a>${i + 1}. **${d.title}.** ${d.text}`, '');
+  });
+  for (const [group, title] of GROUPS) {
+    const groupRows = rows.filter((r) => r.group === group);
+    if (groupRows.length === 0) continue;
+    lines.push(`## ${title}`, '');
+    lines.push('| Command | Kvik | Summary |', '| --- | --- | --- |');
+    for (const row of groupRows) {
+      lines.push(`| ${displayName(row.fullName)} | ${status(row)} | ${tableCell(row.summary)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function readmeWithSummary(readme: string, rows: Row[]): string {
+  const start = readme.indexOf(START_MARKER);
+  const end = readme.indexOf(END_MARKER);
+  if (start < 0 || end < start) throw new Error(`${README_PATH} lacks the compat markers`);
+  const section = [
+    START_MARKER,
+    ...summaryTable(rows, () => ''),
+    '',
+    `Every command and its status: [${COMPAT_PATH}](${COMPAT_PATH}).`,
+    END_MARKER,
+  ].join('\n');
+  return readme.slice(0, start) + section + readme.slice(end + END_MARKER.length);
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const declared = declaredNames();
+  const diffs = differences(declared);
+  const rows = collectRows(declared, diffs);
+  // README.md is checked by prettier: write its section the way prettier lays tables out.
+  const readme = await prettier.format(readmeWithSummary(readOrEmpty(README_PATH), rows), {
+    ...(await prettier.resolveConfig(ROOT + README_PATH)),
+    filepath: ROOT + README_PATH,
+  });
+  const outputs: [string, string][] = [
+    [COMPAT_PATH, compatibilityDocument(rows, diffs)],
+    [README_PATH, readme],
+  ];
+  let stale = false;
+  for (const [path, content] of outputs) {
+    const current = readOrEmpty(path);
+    if (current === content) continue;
+    if (!check) {
+      mkdirSync(dirname(ROOT + path), { recursive: true });
+      writeFileSync(ROOT + path, content);
+      console.log(`wrote ${path}`);
+      continue;
+    }
+    stale = true;
+    console.log(`${path} is stale; run npm run gen:compat (- committed, + generated):`);
+    console.log(lineDiff(current, content));
+  }
+  if (stale) process.exit(1);
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(ROOT + path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+await main();
