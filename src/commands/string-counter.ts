@@ -6,7 +6,7 @@ import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { INT64_MAX, INT64_MIN, parseInt64 } from '../dispatch/numbers.js';
+import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../dispatch/numbers.js';
 import {
   addLongDouble,
   formatLongDoubleHuman,
@@ -23,20 +23,33 @@ function storeCounter(ctx: CommandContext, key: string, existed: boolean, text: 
   else ctx.keyspace.setKey(ctx.db, key, text);
 }
 
-/** Adds to an integer value (a missing key counts as 0), refusing to overflow 64 bits. */
-function incrDecr(ctx: CommandContext, key: string, increment: bigint): void {
+/**
+ * Adds to an integer value (a missing key counts as 0), refusing to overflow 64 bits. A number
+ * increment is a short one (under 16 characters, so under 2^53): with a short value too, the sum
+ * is exact as a number, which is several times faster than BigInt.
+ */
+function incrDecr(ctx: CommandContext, key: string, increment: number | bigint): void {
   const value = ctx.writeString(key);
-  const current = value === undefined ? 0n : parseInt64(stringBytes(value));
-  if (current === null) throw new ReplyError(Err.notInteger);
-  const result = current + increment;
-  if (result > INT64_MAX || result < INT64_MIN) throw new ReplyError(Err.overflow);
+  const text = value === undefined ? '0' : stringBytes(value);
+  let result: number | bigint;
+  if (typeof increment === 'number' && text.length < 16) {
+    const current = parseInteger(text);
+    if (current === null) throw new ReplyError(Err.notInteger);
+    result = current + increment;
+  } else {
+    const current = parseInt64(text);
+    if (current === null) throw new ReplyError(Err.notInteger);
+    result = current + BigInt(increment);
+    if (result > INT64_MAX || result < INT64_MIN) throw new ReplyError(Err.overflow);
+  }
   storeCounter(ctx, key, value !== undefined, String(result));
   ctx.keyChanged(key, '$', 'incrby');
   ctx.reply.integer(result);
 }
 
-function incrementArgument(text: string): bigint {
-  const increment = parseInt64(text);
+/** An INCRBY/DECRBY argument: a number when short enough to be exact, a bigint otherwise. */
+function incrementArgument(text: string): number | bigint {
+  const increment = text.length < 16 ? parseInteger(text) : parseInt64(text);
   if (increment === null) throw new ReplyError(Err.notInteger);
   return increment;
 }
@@ -49,7 +62,7 @@ export const incr = defineCommand({
   flags: ['write', 'denyoom', 'fast'],
   acl: ['string'],
   keySpecs: counterKey,
-  handler: (ctx, argv) => incrDecr(ctx, argv[1], 1n),
+  handler: (ctx, argv) => incrDecr(ctx, argv[1], 1),
 });
 
 export const decr = defineCommand({
@@ -58,7 +71,7 @@ export const decr = defineCommand({
   flags: ['write', 'denyoom', 'fast'],
   acl: ['string'],
   keySpecs: counterKey,
-  handler: (ctx, argv) => incrDecr(ctx, argv[1], -1n),
+  handler: (ctx, argv) => incrDecr(ctx, argv[1], -1),
 });
 
 export const incrby = defineCommand({

@@ -39,6 +39,10 @@ function stringOptions(chosen: Partial<StringOptions> = {}): StringOptions {
   };
 }
 
+/** The options of a SET or GETEX given none, and of SETNX: shared, so never modified. */
+const NO_OPTIONS: Readonly<StringOptions> = stringOptions();
+const ONLY_NX: Readonly<StringOptions> = stringOptions({ nx: true });
+
 function isExpireUnit(option: string): option is ExpireUnit {
   return option === 'ex' || option === 'px' || option === 'exat' || option === 'pxat';
 }
@@ -52,7 +56,8 @@ function parseStringOptions(
   argv: string[],
   first: number,
   command: 'set' | 'getex',
-): StringOptions {
+): Readonly<StringOptions> {
+  if (first === argv.length) return NO_OPTIONS;
   const options = stringOptions();
   const isSet = command === 'set';
   for (let j = first; j < argv.length; j++) {
@@ -132,7 +137,7 @@ function setGeneric(
   ctx: CommandContext,
   argv: string[],
   value: string,
-  options: StringOptions,
+  options: Readonly<StringOptions>,
   variant: SetVariant,
 ): void {
   const key = argv[1];
@@ -191,7 +196,7 @@ export const setnx = defineCommand({
   flags: ['write', 'denyoom', 'fast'],
   acl: ['string'],
   keySpecs: keysFromFirst(['OW', 'INSERT']),
-  handler: (ctx, argv) => setGeneric(ctx, argv, argv[2], stringOptions({ nx: true }), SETNX),
+  handler: (ctx, argv) => setGeneric(ctx, argv, argv[2], ONLY_NX, SETNX),
 });
 
 export const setex = defineCommand({

@@ -477,6 +477,25 @@ describe('INCR, DECR, INCRBY, DECRBY and INCRBYFLOAT against redis-server', () =
     ]);
   });
 
+  it('INCRBY is exact across 15, 16 and 19 digit values and increments', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['SET', 'k', '999999999999999'],
+      ['INCRBY', 'k', '999999999999999'],
+      ['INCRBY', 'k', '-9999999999999999'],
+      ['DECRBY', 'k', '-999999999999999'],
+      ['SET', 'k', '-999999999999999'],
+      ['DECR', 'k'],
+      ['INCRBY', 'k', '9007199254740993'],
+      ['INCRBY', 'k', '1'],
+      ['SET', 'k', '9007199254740992'],
+      ['INCR', 'k'],
+      ['INCRBY', 'k', '4611686018427387904'],
+      ['INCRBY', 'k', '4611686018427387904'],
+      ['GET', 'k'],
+    ]);
+  });
+
   it('INCRBYFLOAT adds in long double precision and prints as Redis does', async () => {
     const pair = await env.pair();
     const steps: [string, string][] = [
@@ -610,6 +629,42 @@ describe('LCS against redis-server', () => {
   });
 });
 
+describe('string encodings against redis-server', () => {
+  it('OBJECT ENCODING shows int, embstr or raw as each command stored the value', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['SET', 'a', '123'],
+      ['SET', 'b', 'x'.repeat(44)],
+      ['SET', 'c', 'x'.repeat(45)],
+      ['SET', 'd', '9223372036854775808'],
+      ['SET', 'e', '-0'],
+      ['MSET', 'f', '7', 'g', 'hello'],
+      ['GETSET', 'h', '5'],
+      ['SETEX', 'i', '100', '99'],
+      ['APPEND', 'j', '12'],
+      ['INCR', 'k'],
+      ['INCRBYFLOAT', 'l', '1.5'],
+    ]);
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']) {
+      await pair.same('OBJECT', 'ENCODING', key);
+    }
+    await pair.sameAll([
+      ['APPEND', 'a', '4'],
+      ['OBJECT', 'ENCODING', 'a'],
+      ['SETRANGE', 'f', '0', '8'],
+      ['OBJECT', 'ENCODING', 'f'],
+      ['INCR', 'f'],
+      ['OBJECT', 'ENCODING', 'f'],
+      ['SETRANGE', 'm', '1', 'x'],
+      ['OBJECT', 'ENCODING', 'm'],
+      ['APPEND', 'g', ''],
+      ['OBJECT', 'ENCODING', 'g'],
+      ['SETRANGE', 'h', '0', ''],
+      ['OBJECT', 'ENCODING', 'h'],
+    ]);
+  });
+});
+
 describe('string replies in RESP3 against redis-server', () => {
   it('nil replies, integers and LCS maps use the RESP3 types', async () => {
     const pair = await env.pair();
@@ -737,7 +792,7 @@ describe('random string command sequences against redis-server', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });
