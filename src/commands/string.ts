@@ -266,7 +266,7 @@ export const getex = defineCommand({
 function deleteKey(ctx: CommandContext, key: string, lazyConfig: string): void {
   ctx.keyspace.delete(ctx.db, key);
   ctx.keyChanged(key, 'g', 'del');
-  ctx.propagateAs = [ctx.server.config.get(lazyConfig) === 'yes' ? 'UNLINK' : 'DEL', key];
+  ctx.propagateAs = [ctx.server.config.boolValue(lazyConfig) ? 'UNLINK' : 'DEL', key];
 }
 
 export const getdel = defineCommand({

@@ -26,9 +26,9 @@ afterEach(async () => {
   }
 });
 
-async function harness(): Promise<Harness> {
+async function harness(config: Record<string, string> = {}): Promise<Harness> {
   const clock = new ManualClock(START);
-  const running = await startServer({ clock });
+  const running = await startServer({ clock, config });
   const client = await RawClient.connect(running.port);
   const propagated: string[][] = [];
   const events: string[] = [];
@@ -234,6 +234,25 @@ describe('string command propagation', () => {
         ['DEL', 'k'],
         ['SET', 'f', '0.1', 'KEEPTTL'],
         ['SET', 'f', '20.1', 'KEEPTTL'],
+      ],
+    );
+  });
+
+  it('GETDEL and GETEX propagate as UNLINK when lazyfree-lazy-user-del and -expire say so', async () => {
+    const h = await harness({ 'lazyfree-lazy-user-del': 'yes', 'lazyfree-lazy-expire': 'yes' });
+    assert.deepEqual(
+      await propagationOf(
+        h,
+        ['SET', 'a', '1'],
+        ['GETDEL', 'a'],
+        ['SET', 'b', '1'],
+        ['GETEX', 'b', 'EXAT', '1'],
+      ),
+      [
+        ['SET', 'a', '1'],
+        ['UNLINK', 'a'],
+        ['SET', 'b', '1'],
+        ['UNLINK', 'b'],
       ],
     );
   });
