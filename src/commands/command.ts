@@ -112,10 +112,8 @@ function writeInfo(reply: ReplyWriter, command: Command | undefined): void {
   reply.integer(command.firstKey);
   reply.integer(command.lastKey);
   reply.integer(command.keyStep);
-  writeFlagSet(
-    reply,
-    command.aclCategories.map((category) => '@' + category),
-  );
+  const categories = command.aclCategories.map((category) => '@' + category);
+  writeFlagSet(reply, categories);
   reply.set(command.tips.length);
   for (const tip of command.tips) reply.bulk(tip);
   reply.set(command.keySpecs.length);
@@ -131,30 +129,31 @@ function replyAllInfo(ctx: CommandContext): void {
   for (const command of commands.all()) writeInfo(ctx.reply, command);
 }
 
-/** A command's docs with those of the subcommands it has, or undefined if it has none. */
-function docsOf(
-  command: Command,
-): { docs: CommandDocs; subcommands: [string, CommandDocs][] | null } | undefined {
-  const docs = commandDocs(command.fullName);
-  if (docs === undefined) return undefined;
-  if (command.subcommands === null) return { docs, subcommands: null };
-  const subcommands: [string, CommandDocs][] = [];
-  for (const sub of command.subcommands.values()) {
-    const subDocs = commandDocs(sub.fullName);
-    if (subDocs !== undefined) subcommands.push([sub.fullName, subDocs]);
-  }
-  return { docs, subcommands };
+/** What COMMAND DOCS tells of one command: Redis's docs, with those of the subcommands it has. */
+interface DocsEntry {
+  fullName: string;
+  docs: CommandDocs;
+  subcommands: [string, CommandDocs][] | null;
 }
 
+function docsEntry(command: Command | undefined): DocsEntry[] {
+  const docs = command && commandDocs(command.fullName);
+  if (command === undefined || docs === undefined) return [];
+  const subcommands =
+    command.subcommands &&
+    [...command.subcommands.values()].flatMap((sub): [string, CommandDocs][] => {
+      const subDocs = commandDocs(sub.fullName);
+      return subDocs === undefined ? [] : [[sub.fullName, subDocs]];
+    });
+  return [{ fullName: command.fullName, docs, subcommands }];
+}
+
+/** A map of name -> docs for the commands found (unknown names are left out, as in Redis). */
 function replyDocs(ctx: CommandContext, commands: Iterable<Command | undefined>): void {
-  const found: [Command, NonNullable<ReturnType<typeof docsOf>>][] = [];
-  for (const command of commands) {
-    const docs = command && docsOf(command);
-    if (docs !== undefined) found.push([command!, docs]);
-  }
-  ctx.reply.map(found.length);
-  for (const [command, { docs, subcommands }] of found) {
-    ctx.reply.bulk(command.fullName);
+  const entries = [...commands].flatMap(docsEntry);
+  ctx.reply.map(entries.length);
+  for (const { fullName, docs, subcommands } of entries) {
+    ctx.reply.bulk(fullName);
     writeDocs(ctx.reply, docs, subcommands);
   }
 }
