@@ -129,10 +129,19 @@ export const renamenx = defineCommand({
   handler: (ctx, argv) => renameKey(ctx, argv, true),
 });
 
-/** A database number argument, as getIntFromObjectOrReply reads it (an int32, else `error`). */
-function parseDbNumber(text: string, error: string): number {
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+/**
+ * A database number argument, as getIntFromObjectOrReply reads it: an int64, then an int32. Both
+ * failures give `error` when there is one, else Redis's two distinct errors.
+ */
+function parseDbNumber(text: string, error?: string): number {
   const index = parseInteger(text);
-  if (index === null || index > 2147483647 || index < -2147483648) throw new ReplyError(error);
+  if (index === null) throw new ReplyError(error ?? Err.notInteger);
+  if (index < INT_MIN || index > INT_MAX) {
+    throw new ReplyError(error ?? Err.valueOutOfRange(INT_MIN, INT_MAX));
+  }
   return index;
 }
 
@@ -150,7 +159,7 @@ export const move = defineCommand({
   handler: (ctx, argv) => {
     const key = argv[1];
     const { keyspace, db } = ctx;
-    const target = databaseAt(ctx, parseDbNumber(argv[2], Err.notInteger));
+    const target = databaseAt(ctx, parseDbNumber(argv[2]));
     if (target === db) throw new ReplyError(Err.sameObject);
     const value = ctx.write(key);
     if (value === undefined || keyspace.lookupWrite(target, key) !== undefined) {
@@ -181,7 +190,7 @@ export const copy = defineCommand({
       const option = argv[i].toLowerCase();
       if (option === 'replace') replace = true;
       else if (option === 'db' && i + 1 < argv.length) {
-        target = databaseAt(ctx, parseDbNumber(argv[++i], Err.notInteger));
+        target = databaseAt(ctx, parseDbNumber(argv[++i]));
       } else throw new ReplyError(Err.syntax);
     }
     if (target === ctx.db && from === to) throw new ReplyError(Err.sameObject);

@@ -45,6 +45,9 @@ export const Err = {
   /** Redis prints the option with %s: it stops at a NUL byte. */
   unsupportedOption: (option: string) => `ERR Unsupported option ${option.split('\0')[0]}`,
   invalidCursor: 'ERR invalid cursor',
+  /** getRangeLongFromObjectOrReply's error for an integer outside [min, max]. */
+  valueOutOfRange: (min: number, max: number) =>
+    `ERR value is out of range, value must between ${min} and ${max}`,
   invalidFirstDbIndex: 'ERR invalid first DB index',
   invalidSecondDbIndex: 'ERR invalid second DB index',
   lfuNotSelected:
