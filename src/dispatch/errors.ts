@@ -38,6 +38,7 @@ export const Err = {
   noProto: 'NOPROTO unsupported protocol version',
   debugDisabled: (command: string) =>
     `ERR ${command} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  noShutdownInProgress: 'ERR No shutdown in progress.',
   timeoutNegative: 'ERR timeout is negative',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   expireOptions: 'ERR NX and XX, GT or LT options at the same time are not compatible',

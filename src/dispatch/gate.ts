@@ -14,6 +14,11 @@ const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 
 export interface GateHooks {
   /** True when the client must authenticate first (requirepass set, not yet authenticated). */
   authRequired(ctx: CommandContext): boolean;
+  /**
+   * For commands flagged 'protected' (DEBUG): Redis's refusal when enable-debug-command does not
+   * allow this client, or null.
+   */
+  protectedRefusal(ctx: CommandContext, command: Command): string | null;
   /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
   isPaused(ctx: CommandContext, command: Command): boolean;
   /** Propagates a write (AOF, replicas, MONITOR-less feed). */
@@ -58,6 +63,13 @@ export class Gate {
       this.reject(ctx, command, Err.wrongArity(command.fullName));
       return GateResult.Done;
     }
+    if (command.flags.has('protected')) {
+      const refusal = this.hooks.protectedRefusal(ctx, command);
+      if (refusal !== null) {
+        this.reject(ctx, command, refusal);
+        return GateResult.Done;
+      }
+    }
     if (!command.noAuth && this.hooks.authRequired(ctx)) {
       this.reject(ctx, command, Err.noAuth);
       return GateResult.Done;
@@ -92,7 +104,7 @@ export class Gate {
     const stats = command.stats;
     stats.calls++;
     stats.usec += micros;
-    if (ctx.server.stats.totalErrorReplies !== errorsBefore) stats.failedCalls++;
+    if (ctx.server.stats.totalErrorReplies > errorsBefore) stats.failedCalls++;
     ctx.client.lastCommand = command.fullName;
     ctx.client.commandsProcessed++;
     ctx.server.stats.totalCommandsProcessed++;

@@ -57,9 +57,20 @@ export interface ServerStats {
   totalErrorReplies: number;
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
+  /** Socket reads and writes (INFO total_reads_processed / total_writes_processed). */
+  totalReadsProcessed: number;
+  totalWritesProcessed: number;
   /** Error replies by their first word (ERR, WRONGTYPE ...). */
   readonly errorCounts: Map<string, number>;
   startTime: number;
+}
+
+/** Behaviour DEBUG subcommands change for tests. */
+export interface DebugSettings {
+  /** DEBUG SET-ACTIVE-EXPIRE: false stops the active expire cycle (lazy expiry goes on). */
+  activeExpire: boolean;
+  /** DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this long or longer get a plain node. */
+  quicklistPackedThreshold: number;
 }
 
 export type ShutdownMode = {
@@ -81,8 +92,12 @@ export interface ServerServices {
   pause: PauseState | null;
   /** Runs after every client whose pause ended (CLIENT UNPAUSE). */
   unpause(): void;
-  /** INFO text for the given section names (lower case; empty means the default set). */
-  info(sections: string[], client: ClientState): string;
+  /** INFO text for INFO's arguments (section names, default, all, everything; none: default). */
+  info(sections: readonly string[]): string;
+  /** DEBUG's switches. */
+  readonly debug: DebugSettings;
+  /** New random replication ids (DEBUG CHANGE-REPL-ID). */
+  changeReplicationId(): void;
   /** Resets the statistics CONFIG RESETSTAT resets. */
   resetStats(): void;
   /** Begins a shutdown; returns an error reply text if it cannot proceed. */

@@ -37,15 +37,18 @@ export class ReplyWriter {
     this.out += '+OK\r\n';
   }
 
-  /** An error reply. The message starts with its code ("ERR ...", "WRONGTYPE ..."). */
-  error(message: string): void {
+  /**
+   * An error reply. The message starts with its code ("ERR ...", "WRONGTYPE ..."). It counts in
+   * the error statistics unless `counted` is false (DEBUG ERROR, as Redis).
+   */
+  error(message: string, options?: { counted: boolean }): void {
     // Like Redis, an error must stay on one line.
     const safe =
       message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0
         ? message.replace(/[\r\n]/g, ' ')
         : message;
     this.out += '-' + safe + '\r\n';
-    this.errors.onErrorReply(safe);
+    if (options?.counted !== false) this.errors.onErrorReply(safe);
   }
 
   integer(n: number | bigint): void {
@@ -82,6 +85,11 @@ export class ReplyWriter {
   /** A set: an array in RESP2. */
   set(length: number): void {
     this.out += (this.resp === 2 ? '*' : '~') + length + '\r\n';
+  }
+
+  /** An attribute map of `pairs` pairs, announcing the reply that follows (RESP3 only). */
+  attribute(pairs: number): void {
+    this.out += '|' + pairs + '\r\n';
   }
 
   /** A push frame: an array in RESP2. */

@@ -82,6 +82,7 @@ export class Connection implements ClientView {
 
   private onData(chunk: Buffer): void {
     this.server.stats.totalNetInputBytes += chunk.length;
+    this.server.stats.totalReadsProcessed++;
     this.state.lastInteraction = this.server.keyspace.clock.now();
     this.parser.feed(chunk);
     this.processInput();
@@ -140,6 +141,7 @@ export class Connection implements ClientView {
     const out = this.reply.take();
     if (out.length > 0 && !this.socket.destroyed) {
       this.server.stats.totalNetOutputBytes += out.length;
+      this.server.stats.totalWritesProcessed++;
       this.socket.write(out, 'latin1');
       if (this.socket.writableLength > OUTPUT_HIGH_WATER && !this.readPaused) {
         this.readPaused = true;

@@ -13,9 +13,9 @@ import {
 } from '../keyspace/keyspace.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { Gate } from '../dispatch/gate.js';
-import type { ClientState } from '../dispatch/client-state.js';
 import type {
   ClientView,
+  DebugSettings,
   PauseState,
   ServerServices,
   ServerStats,
@@ -23,9 +23,13 @@ import type {
 } from '../dispatch/services.js';
 import { CommandTable, type Command } from '../dispatch/table.js';
 import { ALL_COMMANDS } from '../commands/index.js';
+import { isLocalClient } from '../commands/config.js';
+import { Err } from '../dispatch/errors.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
+import { CommandLatencies } from './latency-histogram.js';
+import { ServerMetrics } from './metrics.js';
 import { Propagation } from './propagation.js';
 
 export interface ServerOptions {
@@ -42,6 +46,17 @@ export class KvikServer implements ServerServices {
   readonly gate: Gate;
   readonly propagation = new Propagation();
   readonly stats: ServerStats;
+  readonly metrics = new ServerMetrics();
+  readonly latency = new CommandLatencies();
+  readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
+  /** INFO's run_id: random per server, as Redis's. */
+  readonly runId: string;
+  /** The replication ids and offsets INFO replication shows (a primary without replicas). */
+  readonly replication = { replid: '', replid2: '0'.repeat(40), offset: 0, secondOffset: -1 };
+  /** When the dataset was last saved (ms); the start time until persistence exists. */
+  lastSaveTime: number;
+  /** The cron frequency in use: configured hz, raised by dynamic-hz when clients are many. */
+  hz = 10;
   pause: PauseState | null = null;
   private readonly connections = new Map<number, Connection>();
   private readonly pausedConnections = new Set<Connection>();
@@ -65,9 +80,14 @@ export class KvikServer implements ServerServices {
       totalErrorReplies: 0,
       totalNetInputBytes: 0,
       totalNetOutputBytes: 0,
+      totalReadsProcessed: 0,
+      totalWritesProcessed: 0,
       errorCounts: new Map(),
       startTime: clock.now(),
     };
+    this.lastSaveTime = this.stats.startTime;
+    this.runId = this.randomHex(40);
+    this.changeReplicationId();
     this.keyspace = new Keyspace(16, clock, {
       keyModified: (db, key) => this.keyModified(db, key),
       keyspaceEvent: (type, event, key, dbId) => this.keyspaceEvent(type, event, key, dbId),
@@ -77,9 +97,14 @@ export class KvikServer implements ServerServices {
     this.commands = new CommandTable(ALL_COMMANDS);
     this.gate = new Gate(this.commands, {
       authRequired: (ctx) => this.authRequired(ctx),
+      protectedRefusal: (ctx) => this.debugRefusal(ctx),
       isPaused: (ctx, command) => this.isPaused(ctx, command),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
+      commandExecuted: (_ctx, command, _argv, micros) => {
+        if (this.config.boolValue('latency-tracking')) this.latency.record(command, micros);
+      },
     });
+    this.config.onChange((name) => this.configChanged(name));
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
@@ -87,28 +112,47 @@ export class KvikServer implements ServerServices {
   async start(): Promise<void> {
     // `databases` is immutable once running: the databases are created from the loaded config.
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
-    const port = this.config.numberValue('port');
-    const binds = this.config.get('bind')!.split(/\s+/).filter(Boolean);
-    let boundPort = port;
-    for (const raw of binds) {
-      const optional = raw.startsWith('-');
-      const spec = optional ? raw.slice(1) : raw;
-      const host = spec === '*' ? '0.0.0.0' : spec === '::*' ? '::' : spec;
-      try {
-        const listener = await this.listen(host, boundPort);
-        boundPort = (listener.address() as net.AddressInfo).port;
-      } catch (err) {
-        if (optional && (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') continue;
-        await this.closeListeners();
-        throw err;
-      }
-    }
-    if (boundPort !== port) this.config.load('port', String(boundPort));
+    await this.openListeners();
     this.scheduleCron();
   }
 
   get port(): number {
     return this.config.numberValue('port');
+  }
+
+  /** The port and bind addresses the listeners serve (what a failed rebind goes back to). */
+  private boundPort = 0;
+  private boundBind = '';
+
+  /**
+   * Listens on every configured address ("-" marks an optional one); port 0 picks a free port,
+   * which is recorded back into the config. Nothing is kept open if one address fails.
+   */
+  private async openListeners(): Promise<void> {
+    const port = this.config.numberValue('port');
+    const opened: net.Server[] = [];
+    let boundPort = port;
+    try {
+      for (const raw of this.config.value<readonly string[]>('bind')) {
+        const optional = raw.startsWith('-');
+        const spec = optional ? raw.slice(1) : raw;
+        const host = spec === '*' ? '0.0.0.0' : spec === '::*' ? '::' : spec;
+        try {
+          const listener = await this.listen(host, boundPort);
+          opened.push(listener);
+          boundPort = (listener.address() as net.AddressInfo).port;
+        } catch (err) {
+          if (!optional || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw err;
+        }
+      }
+    } catch (err) {
+      for (const listener of opened) listener.close();
+      throw err;
+    }
+    this.listeners.push(...opened);
+    if (boundPort !== port) this.config.load('port', String(boundPort));
+    this.boundPort = boundPort;
+    this.boundBind = this.config.get('bind')!;
   }
 
   private listen(host: string, port: number): Promise<net.Server> {
@@ -117,7 +161,6 @@ export class KvikServer implements ServerServices {
       listener.once('error', reject);
       listener.listen({ host, port, ipv6Only: host.includes(':') }, () => {
         listener.off('error', reject);
-        this.listeners.push(listener);
         resolve(listener);
       });
     });
@@ -157,6 +200,13 @@ export class KvikServer implements ServerServices {
 
   authRequired(ctx: CommandContext): boolean {
     return !ctx.client.authenticated && this.config.get('requirepass') !== '';
+  }
+
+  /** enable-debug-command: no, yes, or local (Unix socket and loopback clients only). */
+  private debugRefusal(ctx: CommandContext): string | null {
+    const mode = this.config.get('enable-debug-command');
+    if (mode === 'yes' || (mode === 'local' && isLocalClient(ctx.client))) return null;
+    return Err.debugDisabled('DEBUG');
   }
 
   /** ErrorSink: every error reply is counted by its code (INFO errorstats). */
@@ -202,8 +252,46 @@ export class KvikServer implements ServerServices {
     this.propagation.emit(dbId, argv);
   }
 
-  info(sections: string[], client: ClientState): string {
-    return renderInfo(this, sections, client);
+  info(sections: readonly string[]): string {
+    return renderInfo(this, sections);
+  }
+
+  /** Redis's changeReplicationId + clearReplicationId2 (DEBUG CHANGE-REPL-ID). */
+  changeReplicationId(): void {
+    this.replication.replid = this.randomHex(40);
+    this.replication.replid2 = '0'.repeat(40);
+    this.replication.secondOffset = -1;
+  }
+
+  private randomHex(length: number): string {
+    let hex = '';
+    for (let i = 0; i < length; i++) hex += Math.floor(this.random() * 16).toString(16);
+    return hex;
+  }
+
+  /** Applies a CONFIG SET that matters while running; returns an error text to undo it. */
+  private configChanged(name: string): string | void {
+    if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
+    else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) void this.rebind();
+  }
+
+  /**
+   * Listens on the configured port and addresses, then closes the old listeners. Binding is
+   * asynchronous in Node, so CONFIG SET port/bind has already answered: on failure the old
+   * listeners stay and the parameters are put back to what they serve.
+   */
+  private async rebind(): Promise<void> {
+    const previous = this.listeners.splice(0);
+    const [oldPort, oldBind] = [String(this.boundPort), this.boundBind];
+    try {
+      await this.openListeners();
+    } catch {
+      this.listeners.push(...previous);
+      this.config.load('port', oldPort);
+      this.config.load('bind', oldBind);
+      return;
+    }
+    for (const listener of previous) listener.close();
   }
 
   resetStats(): void {
@@ -214,6 +302,8 @@ export class KvikServer implements ServerServices {
     s.totalErrorReplies = 0;
     s.totalNetInputBytes = 0;
     s.totalNetOutputBytes = 0;
+    s.totalReadsProcessed = 0;
+    s.totalWritesProcessed = 0;
     s.errorCounts.clear();
     const ks = this.keyspace.stats;
     ks.expiredKeys = 0;
@@ -226,23 +316,52 @@ export class KvikServer implements ServerServices {
     for (const command of this.commands.all()) {
       resetCommandStats(command);
     }
+    this.metrics.reset();
+    this.latency.reset();
   }
 
-  shutdown(_mode: ShutdownMode): string | null {
+  /**
+   * SHUTDOWN and signals. Nothing is persisted yet, so SAVE has nothing to write; a shutdown
+   * completes at once (no replicas to wait for), so there is never one in progress to ABORT.
+   */
+  shutdown(mode: ShutdownMode): string | null {
+    if (mode.abort) return Err.noShutdownInProgress;
     void this.close();
     return null;
   }
 
+  /** (Re)starts the cron at the current hz (configured, or raised by dynamic-hz). */
   private scheduleCron(): void {
-    const hz = Math.min(500, Math.max(1, this.config.numberValue('hz')));
-    this.cron = setInterval(() => this.serverCron(hz), Math.floor(1000 / hz));
+    if (this.cron) clearInterval(this.cron);
+    this.hz = this.cronFrequency();
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / this.hz));
     this.cron.unref();
   }
 
-  /** Periodic work, as Redis's serverCron: active expiry, idle client timeouts, pause expiry. */
-  private serverCron(hz: number): void {
+  /** Redis doubles hz while there are more than 200 clients per cron tick, up to 500. */
+  private cronFrequency(): number {
+    let hz = this.config.numberValue('hz');
+    if (!this.config.boolValue('dynamic-hz')) return hz;
+    while (this.connections.size / hz > 200) {
+      hz *= 2;
+      if (hz > 500) return 500;
+    }
+    return hz;
+  }
+
+  /**
+   * Periodic work, as Redis's serverCron: active expiry, idle client timeouts, pause expiry,
+   * INFO's instantaneous metrics, dynamic hz.
+   */
+  private serverCron(): void {
     // Redis gives the slow expire cycle 25% of each cron period.
-    this.activeExpire.run(250 / hz);
+    if (this.debug.activeExpire) this.activeExpire.run(250 / this.hz);
+    this.metrics.sample({
+      commands: this.stats.totalCommandsProcessed,
+      netInputBytes: this.stats.totalNetInputBytes,
+      netOutputBytes: this.stats.totalNetOutputBytes,
+    });
+    if (this.cronFrequency() !== this.hz) this.scheduleCron();
     const timeout = this.config.numberValue('timeout');
     if (timeout > 0) {
       const now = this.keyspace.clock.now();

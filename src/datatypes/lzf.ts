@@ -1,0 +1,113 @@
+/**
+ * LZF compression as liblzf 3.6 does it with Redis's settings (HLOG 16, VERY_FAST), the
+ * compression RDB files use for strings. Output is byte for byte liblzf's, except that the hash
+ * table starts empty (liblzf leaves it uninitialized, which only ever costs a missed match).
+ */
+
+const HLOG = 16;
+const HSIZE = 1 << HLOG;
+const MAX_LIT = 1 << 5;
+const MAX_OFF = 1 << 13;
+const MAX_REF = (1 << 8) + (1 << 3);
+
+/** IDX for VERY_FAST: (((h >> (3*8 - HLOG)) - h*5) & (HSIZE - 1)). */
+function idx(h: number): number {
+  return ((h >>> (24 - HLOG)) - h * 5) & (HSIZE - 1);
+}
+
+/**
+ * Compresses `input` into at most `maxLength` bytes; null when it does not fit (liblzf returns 0),
+ * as for input too short to gain anything.
+ */
+export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | null {
+  const inLength = input.length;
+  if (inLength === 0 || maxLength === 0) return null;
+  const out = new Uint8Array(maxLength + 4);
+  // Positions + 1 of the last occurrence of each hash; 0 = none.
+  const table = new Int32Array(HSIZE);
+  let ip = 0;
+  let op = 1; // start run
+  let lit = 0;
+  let hval = (input[0] << 8) | input[1];
+  while (ip < inLength - 2) {
+    hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
+    const slot = idx(hval);
+    const ref = table[slot] - 1;
+    table[slot] = ip + 1;
+    const off = ip - ref - 1;
+    if (
+      ref > 0 &&
+      off < MAX_OFF &&
+      ip + 4 < inLength &&
+      input[ref] === input[ip] &&
+      input[ref + 1] === input[ip + 1] &&
+      input[ref + 2] === input[ip + 2]
+    ) {
+      const maxLen = Math.min(inLength - ip - 2, MAX_REF);
+      out[op - lit - 1] = lit - 1; // stop run
+      if (lit === 0) op--; // undo run if length is zero
+      if (op + 3 + 1 >= maxLength) return null;
+      const len = matchLength(input, ref, ip, maxLen) - 2; // octets - 1
+      ip++;
+      if (len < 7) {
+        out[op++] = (off >> 8) + (len << 5);
+      } else {
+        out[op++] = (off >> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= inLength - 2) break;
+      // VERY_FAST: hash the two positions before the new one.
+      ip -= 2;
+      hval = (input[ip] << 8) | input[ip + 1];
+      hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
+      table[idx(hval)] = ip + 1;
+      ip++;
+      hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
+      table[idx(hval)] = ip + 1;
+      ip++;
+    } else {
+      if (op >= maxLength) return null;
+      lit++;
+      out[op++] = input[ip++];
+      if (lit === MAX_LIT) {
+        out[op - lit - 1] = lit - 1; // stop run
+        lit = 0;
+        op++; // start run
+      }
+    }
+  }
+  if (op + 3 > maxLength) return null;
+  while (ip < inLength) {
+    lit++;
+    out[op++] = input[ip++];
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1; // end run
+  if (lit === 0) op--;
+  return out.subarray(0, op);
+}
+
+/**
+ * The length of the match at `ref` for the bytes at `ip`, counted as liblzf counts it: with more
+ * than 16 bytes allowed it first compares 16 bytes unrolled, without the length limit.
+ */
+function matchLength(input: Uint8Array, ref: number, ip: number, maxLen: number): number {
+  let len = 2;
+  if (maxLen > 16) {
+    for (let i = 0; i < 16; i++) {
+      len++;
+      if (input[ref + len] !== input[ip + len]) return len;
+    }
+  }
+  do len++;
+  while (len < maxLen && input[ref + len] === input[ip + len]);
+  return len;
+}
