@@ -56,21 +56,43 @@ export const Err = {
   lfuSelected:
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
+  // Connection and CLIENT. Names printed with %s stop at a NUL byte, as in Redis.
+  subcommandSyntax: (sub: string, command: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${preview(sub)}'. Try ${command.toUpperCase()} HELP.`,
+  protocolVersion: 'ERR Protocol version is not an integer or out of range',
+  helloOption: (option: string) => `ERR Syntax error in HELLO option '${option.split('\0')[0]}'`,
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  clientNameChars: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  clientAttrChars: (attr: string) =>
+    `ERR ${attr.split('\0')[0]} cannot contain spaces, newlines or special characters.`,
+  unrecognizedOption: (option: string) => `ERR Unrecognized option '${option.split('\0')[0]}'`,
+  unknownClientType: (type: string) => `ERR Unknown client type '${type.split('\0')[0]}'`,
+  invalidClientId: 'ERR Invalid client ID',
+  clientIdNotPositive: 'ERR client-id should be greater than 0',
+  maxAgeNotInteger: 'ERR maxage is not an integer or out of range',
+  maxAgeNotPositive: 'ERR maxage should be greater than 0',
+  noSuchUser: (user: string) => `ERR No such user '${user.split('\0')[0]}'`,
+  noSuchClient: 'ERR No such client',
+  pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
 } as const;
 
 /**
- * Redis shows at most 128 bytes of a user-supplied name in an error; longer ones are cut there.
- * (Redis 7.0's sdscatfmt with %.128s.)
+ * Redis shows at most 128 bytes of a user-supplied name in an error; longer ones are cut there,
+ * and so are names with a NUL byte, at the NUL. (Redis 7.0's printf with %.128s.)
  */
 function preview(s: string): string {
-  return s.length > 128 ? s.slice(0, 128) : s;
+  const nul = s.indexOf('\0');
+  const text = nul < 0 ? s : s.slice(0, nul);
+  return text.length > 128 ? text.slice(0, 128) : text;
 }
 
 /** Redis quotes the arguments of an unknown command until 128 bytes of them are shown. */
 function argsPreview(args: readonly string[]): string {
   let out = '';
   for (let i = 0; i < args.length && out.length < 128; i++) {
-    out += `'${args[i].slice(0, 128 - out.length)}' `;
+    out += `'${preview(args[i]).slice(0, 128 - out.length)}' `;
   }
   return out;
 }

@@ -57,6 +57,8 @@ export class Gate {
 
   execute(ctx: CommandContext, argv: string[]): GateResult {
     const command = this.resolve(ctx, argv);
+    // CLIENT LIST's cmd: the command being run, also when it is refused (NULL when unknown).
+    ctx.client.lastCommand = command === null ? 'NULL' : command.fullName;
     if (command === null) return GateResult.Done;
     const arity = command.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
@@ -74,13 +76,14 @@ export class Gate {
       this.reject(ctx, command, Err.noAuth);
       return GateResult.Done;
     }
+    // Before queueing: Redis holds a write under CLIENT PAUSE WRITE even inside MULTI.
+    if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
     const client = ctx.client;
     if (client.multi !== null && !MULTI_PASSTHROUGH.has(command.parent?.name ?? command.name)) {
       client.multi.push({ command, argv });
       ctx.reply.status('QUEUED');
       return GateResult.Done;
     }
-    if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
     this.call(ctx, command, argv);
     return GateResult.Done;
   }
@@ -105,7 +108,6 @@ export class Gate {
     stats.calls++;
     stats.usec += micros;
     if (ctx.server.stats.totalErrorReplies > errorsBefore) stats.failedCalls++;
-    ctx.client.lastCommand = command.fullName;
     ctx.client.commandsProcessed++;
     ctx.server.stats.totalCommandsProcessed++;
     if (command.isWrite && keyspace.dirty !== dirtyBefore) {

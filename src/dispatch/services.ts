@@ -3,6 +3,7 @@
  * INFO, shutdown. The server implements this interface; handlers never see sockets or listeners.
  */
 import type { Keyspace } from '../keyspace/keyspace.js';
+import type { RespVersion } from '../resp/reply.js';
 import type { ClientState } from './client-state.js';
 import type { CommandTable } from './table.js';
 
@@ -32,7 +33,14 @@ export interface ClientView {
   readonly fd: number;
   readonly queryBufferBytes: number;
   readonly queryBufferFree: number;
+  /** Every reply byte not yet sent: built but not flushed, plus queued in the socket. */
   readonly outputBytes: number;
+  /** Reply bytes built but not yet handed to the socket (CLIENT LIST's obl). */
+  readonly replyBufferBytes: number;
+  /** The protocol HELLO selected. */
+  readonly resp: RespVersion;
+  /** What the connection waits for, as CLIENT LIST prints it: 'r' reading, 'w' writing. */
+  readonly events: string;
   readonly isPubSub: boolean;
   readonly isReplica: boolean;
   readonly isMaster: boolean;
@@ -90,8 +98,14 @@ export interface ServerServices {
   clients(): Iterable<ClientView>;
   clientById(id: number): ClientView | undefined;
   pause: PauseState | null;
-  /** Runs after every client whose pause ended (CLIENT UNPAUSE). */
+  /** Ends the pause; the commands it held run next, in arrival order (CLIENT UNPAUSE). */
   unpause(): void;
+  /** Whether a user of that name exists (CLIENT KILL USER). */
+  userExists(username: string): boolean;
+  /** Whether the username/password pair is valid (AUTH, HELLO AUTH). */
+  checkCredentials(username: string, password: string): boolean;
+  /** Whether the default user needs no password, so new and RESET clients start authenticated. */
+  defaultUserNoPass(): boolean;
   /** INFO text for INFO's arguments (section names, default, all, everything; none: default). */
   info(sections: readonly string[]): string;
   /** DEBUG's switches. */

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { ProtocolError, RespParser, type ParserLimits } from '../resp/parser.js';
-import { ReplyWriter } from '../resp/reply.js';
+import { ReplyWriter, type RespVersion } from '../resp/reply.js';
 import { ClientState } from '../dispatch/client-state.js';
 import { CommandContext } from '../dispatch/context.js';
 import { GateResult } from '../dispatch/gate.js';
@@ -63,10 +63,26 @@ export class Connection implements ClientView {
     return this.reply.out.length + this.socket.writableLength;
   }
 
+  get replyBufferBytes(): number {
+    return this.reply.out.length;
+  }
+
+  get resp(): RespVersion {
+    return this.reply.resp;
+  }
+
+  get events(): string {
+    return (this.readPaused ? '' : 'r') + (this.socket.writableLength > 0 ? 'w' : '');
+  }
+
+  /** A client whose command CLIENT PAUSE holds counts as blocked, as in Redis. */
+  get blocked(): boolean {
+    return this.pausedArgv !== null;
+  }
+
   readonly isPubSub = false;
   readonly isReplica = false;
   readonly isMaster = false;
-  readonly blocked = false;
   readonly subscriptions = 0;
   readonly patternSubscriptions = 0;
   readonly shardSubscriptions = 0;
@@ -77,6 +93,8 @@ export class Connection implements ClientView {
       this.flush();
     } else {
       this.socket.destroy();
+      // Gone from the client list at once, as Redis's freeClient, not when the socket says so.
+      this.onClose();
     }
   }
 
@@ -101,7 +119,9 @@ export class Connection implements ClientView {
           argv = this.parser.next(limits);
         } catch (err) {
           if (!(err instanceof ProtocolError)) throw err;
+          const before = this.reply.out.length;
           this.reply.error(`ERR Protocol error: ${err.message}`);
+          this.applyReplyMode(before);
           this.state.closeAfterReply = true;
           break;
         }

@@ -59,7 +59,9 @@ export class KvikServer implements ServerServices {
   hz = 10;
   pause: PauseState | null = null;
   private readonly connections = new Map<number, Connection>();
+  /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
   private readonly pausedConnections = new Set<Connection>();
+  private resumeScheduled = false;
   private readonly listeners: net.Server[] = [];
   private readonly activeExpire: ActiveExpire;
   private cron: NodeJS.Timeout | null = null;
@@ -221,12 +223,17 @@ export class KvikServer implements ServerServices {
     const pause = this.pause;
     if (pause === null) return false;
     if (this.keyspace.clock.now() >= pause.until) {
+      // The pause ran out: the commands it held go first, this one queues behind them.
       this.unpause();
-      return false;
+      return this.resumeScheduled;
     }
     if (pause.mode === 'all') return true;
-    // WRITE pauses writes and commands that may write (EVAL, PUBLISH ...), as Redis does.
-    return command.isWrite || command.flags.has('may_replicate');
+    // WRITE pauses writes and commands that may write (EVAL, PUBLISH ...), and an EXEC whose
+    // transaction holds one, as Redis does.
+    if (mayReplicate(command)) return true;
+    return (
+      command.name === 'exec' && (ctx.client.multi?.some((q) => mayReplicate(q.command)) ?? false)
+    );
   }
 
   waitForUnpause(connection: Connection): void {
@@ -235,9 +242,32 @@ export class KvikServer implements ServerServices {
 
   unpause(): void {
     this.pause = null;
+    if (this.pausedConnections.size === 0 || this.resumeScheduled) return;
+    // As in Redis, held clients resume after the command that ended the pause, not inside it.
+    this.resumeScheduled = true;
+    queueMicrotask(() => this.resumePaused());
+  }
+
+  private resumePaused(): void {
+    this.resumeScheduled = false;
     const waiting = [...this.pausedConnections];
     this.pausedConnections.clear();
     for (const connection of waiting) connection.processInput();
+  }
+
+  // Until ACL users exist (ACL issue), only `default` exists, with requirepass as its password.
+  userExists(username: string): boolean {
+    return username === 'default';
+  }
+
+  checkCredentials(username: string, password: string): boolean {
+    if (username !== 'default') return false;
+    const requirepass = this.config.get('requirepass');
+    return requirepass === '' || password === requirepass;
+  }
+
+  defaultUserNoPass(): boolean {
+    return this.config.get('requirepass') === '';
   }
 
   private keyModified(_db: Database, _key: string): void {
@@ -390,6 +420,11 @@ export class KvikServer implements ServerServices {
     );
     this.listeners.length = 0;
   }
+}
+
+/** Commands CLIENT PAUSE WRITE holds: writes, and those that may write (Redis's may_replicate). */
+function mayReplicate(command: Command): boolean {
+  return command.isWrite || command.flags.has('may_replicate');
 }
 
 function resetCommandStats(command: Command): void {

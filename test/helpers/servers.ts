@@ -80,7 +80,8 @@ async function waitForPing(port: number): Promise<true | Error> {
       const client = await RawClient.connect(port);
       const reply = await client.call('PING');
       client.close();
-      if (reply === '+PONG\r\n') return true;
+      // A server started with --requirepass answers NOAUTH: it is up all the same.
+      if (reply === '+PONG\r\n' || reply.startsWith('-NOAUTH')) return true;
     } catch {
       // not up yet
     }
