@@ -92,18 +92,14 @@ export const type = defineCommand({
   },
 });
 
-/** RENAME and RENAMENX: the value and its TTL move to the new name. */
+/** RENAME and RENAMENX: the value, its TTL and its access data move to the new name. */
 function renameKey(ctx: CommandContext, argv: string[], nx: boolean): void {
   const [, from, to] = argv;
   const { keyspace, db } = ctx;
-  const value = ctx.write(from);
-  if (value === undefined) throw new ReplyError(Err.noSuchKey);
+  if (ctx.write(from) === undefined) throw new ReplyError(Err.noSuchKey);
   if (from === to) return nx ? ctx.reply.integer(0) : ctx.reply.ok();
   if (ctx.write(to) !== undefined && nx) return ctx.reply.integer(0);
-  const expire = keyspace.getExpire(db, from);
-  keyspace.delete(db, from);
-  keyspace.setKey(db, to, value);
-  if (expire !== undefined) keyspace.setExpire(db, to, expire);
+  keyspace.moveKey(db, from, db, to);
   ctx.keyChanged(from, 'g', 'rename_from');
   // Both keys changed, but Redis counts the rename as one write.
   keyspace.keyChanged(db, to, 'g', 'rename_to', 0);
@@ -161,14 +157,10 @@ export const move = defineCommand({
     const { keyspace, db } = ctx;
     const target = databaseAt(ctx, parseDbNumber(argv[2]));
     if (target === db) throw new ReplyError(Err.sameObject);
-    const value = ctx.write(key);
-    if (value === undefined || keyspace.lookupWrite(target, key) !== undefined) {
+    if (ctx.write(key) === undefined || keyspace.lookupWrite(target, key) !== undefined) {
       return ctx.reply.integer(0);
     }
-    const expire = keyspace.getExpire(db, key);
-    keyspace.delete(db, key);
-    keyspace.setKey(target, key, value);
-    if (expire !== undefined) keyspace.setExpire(target, key, expire);
+    keyspace.moveKey(db, key, target, key);
     ctx.keyChanged(key, 'g', 'move_from');
     keyspace.keyChanged(target, key, 'g', 'move_to', 0);
     ctx.reply.integer(1);

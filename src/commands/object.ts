@@ -18,10 +18,6 @@ function inspect(ctx: CommandContext, argv: string[], answer: (value: StoredValu
   else answer(value);
 }
 
-function maxmemoryPolicy(ctx: CommandContext): string {
-  return ctx.server.config.get('maxmemory-policy') ?? 'noeviction';
-}
-
 /**
  * Redis stores the integers 0..9999 as shared objects unless maxmemory is set with an LRU or LFU
  * policy (each key then needs its own access data); every other value has one reference.
@@ -30,8 +26,8 @@ function refcount(ctx: CommandContext, value: StoredValue): number {
   if (typeof value !== 'string' || encodingOf(value) !== 'int') return 1;
   const n = Number(value);
   if (n < 0 || n >= SHARED_INTEGERS) return 1;
-  const maxmemory = ctx.server.config.get('maxmemory') ?? '0';
-  if (maxmemory !== '0' && /lru|lfu/.test(maxmemoryPolicy(ctx))) return 1;
+  const config = ctx.server.config;
+  if (config.get('maxmemory') !== '0' && /lru|lfu/.test(config.get('maxmemory-policy')!)) return 1;
   return SHARED_REFCOUNT;
 }
 
@@ -71,11 +67,10 @@ export const object = defineCommand({
     {
       name: 'freq',
       ...KEY_SUBCOMMAND,
-      // Kvik has no LFU maxmemory-policy (it comes with eviction), so, as Redis without one, it
-      // does not track access frequency.
       handler: (ctx, argv) =>
         inspect(ctx, argv, () => {
-          throw new ReplyError(Err.lfuNotSelected);
+          if (!ctx.keyspace.lfu) throw new ReplyError(Err.lfuNotSelected);
+          ctx.reply.integer(ctx.keyspace.frequency(ctx.db, argv[2]));
         }),
     },
     {
@@ -83,7 +78,7 @@ export const object = defineCommand({
       ...KEY_SUBCOMMAND,
       handler: (ctx, argv) =>
         inspect(ctx, argv, () => {
-          if (maxmemoryPolicy(ctx).includes('lfu')) throw new ReplyError(Err.lfuSelected);
+          if (ctx.keyspace.lfu) throw new ReplyError(Err.lfuSelected);
           ctx.reply.integer(ctx.keyspace.idleSeconds(ctx.db, argv[2]));
         }),
     },

@@ -4,6 +4,7 @@
  * notifications, the dirty counter). Knows nothing of clients or RESP.
  */
 import { IndexedDict } from '../datatypes/indexed-dict.js';
+import { lfuAccessed, lfuCounter, lfuNewStamp } from './lfu.js';
 import type { StoredValue } from './values.js';
 
 export interface Clock {
@@ -68,6 +69,15 @@ export class Keyspace {
   lazyfreeLazyExpire = false;
   /** The active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off). */
   activeExpireEnabled = true;
+  /**
+   * Each key's metadata word holds its LRU stamp, or under an LFU maxmemory-policy its LFU data
+   * (see lfu.ts); the server sets these from the config.
+   */
+  lfu = false;
+  lfuLogFactor = 10;
+  lfuDecayTime = 1;
+  /** Randomness for the LFU counters' logarithmic increments. */
+  random: () => number = Math.random;
 
   constructor(
     databases: number,
@@ -88,6 +98,12 @@ export class Keyspace {
   updateTime(): number {
     this.now = this.clock.now();
     return this.now;
+  }
+
+  /** A key's metadata word after an access. */
+  private accessed(meta: number): number {
+    if (!this.lfu) return this.lruClock();
+    return lfuAccessed(meta, this.now, this.lfuLogFactor, this.lfuDecayTime, this.random);
   }
 
   lruClock(): number {
@@ -114,7 +130,7 @@ export class Keyspace {
     const slot = db.dict.slotOf(key);
     if (slot < 0) return undefined;
     if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) return undefined;
-    if (touch) db.dict.setMetaAt(slot, this.lruClock());
+    if (touch) db.dict.setMetaAt(slot, this.accessed(db.dict.metaAt(slot)));
     return db.dict.valueAt(slot);
   }
 
@@ -124,13 +140,29 @@ export class Keyspace {
 
   /**
    * Adds or overwrites a key (Redis's setKey): the TTL is cleared unless keepTtl. The LRU stamp is
-   * now, an overwritten key's included (in Redis the new value object is born now).
+   * now, an overwritten key's included (in Redis the new value object is born now); LFU data
+   * starts afresh for a new key and carries over to an overwritten one.
    */
   setKey(db: Database, key: string, value: StoredValue, keepTtl = false): void {
-    const clock = this.lruClock();
-    const slot = db.dict.set(key, value, clock);
-    db.dict.setMetaAt(slot, clock);
+    const stamp = this.lfu ? lfuNewStamp(this.now) : this.lruClock();
+    const slot = db.dict.set(key, value, stamp);
+    if (!this.lfu) db.dict.setMetaAt(slot, stamp);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+  }
+
+  /**
+   * Moves an existing key, with its TTL and access data, to another name and/or database (RENAME,
+   * MOVE), replacing whatever was there.
+   */
+  moveKey(from: Database, key: string, to: Database, newKey: string): void {
+    const slot = from.dict.slotOf(key);
+    const value = from.dict.valueAt(slot);
+    const meta = from.dict.metaAt(slot);
+    const expire = this.getExpire(from, key);
+    this.delete(from, key);
+    this.setKey(to, newKey, value);
+    to.dict.setMetaAt(to.dict.slotOf(newKey), meta);
+    if (expire !== undefined) this.setExpire(to, newKey, expire);
   }
 
   /** Replaces the value of an existing key, keeping its TTL and LRU stamp. */
@@ -156,6 +188,11 @@ export class Keyspace {
 
   removeExpire(db: Database, key: string): boolean {
     return db.expires.delete(key);
+  }
+
+  /** The access frequency counter under an LFU policy, as OBJECT FREQ reports. */
+  frequency(db: Database, key: string): number {
+    return lfuCounter(db.dict.metaAt(db.dict.slotOf(key)), this.now, this.lfuDecayTime);
   }
 
   /** Idle seconds since the last access, as OBJECT IDLETIME reports. */

@@ -134,6 +134,38 @@ describe('OBJECT IDLETIME and access times', () => {
   });
 });
 
+describe('OBJECT FREQ under an LFU policy', () => {
+  it('starts at 5, grows with accesses, decays by the minute, and takes over from IDLETIME', async () => {
+    const h = await harness();
+    const keyspace = h.server.keyspace;
+    assert.match(await h.call('OBJECT', 'FREQ', 'k'), /^\$-1/);
+    await h.call('SET', 'k', 'v');
+    assert.match(
+      await h.call('OBJECT', 'FREQ', 'k'),
+      /^-ERR An LFU maxmemory policy is not selected/,
+    );
+    keyspace.lfu = true;
+    keyspace.random = () => 0;
+    await h.call('DEL', 'k');
+    await h.call('SET', 'k', 'v');
+    assert.equal(await h.call('OBJECT', 'FREQ', 'k'), ':5\r\n');
+    for (let i = 0; i < 3; i++) await h.call('GET', 'k');
+    await h.call('EXISTS', 'k');
+    assert.equal(await h.call('OBJECT', 'FREQ', 'k'), ':8\r\n');
+    await h.call('RENAME', 'k', 'renamed');
+    assert.equal(await h.call('OBJECT', 'FREQ', 'renamed'), ':9\r\n', 'RENAME looked it up');
+    h.clock.advance(3 * 60_000);
+    assert.equal(await h.call('OBJECT', 'FREQ', 'renamed'), ':6\r\n');
+    keyspace.random = () => 0.99;
+    await h.call('GET', 'renamed');
+    assert.equal(await h.call('OBJECT', 'FREQ', 'renamed'), ':6\r\n', 'an unlucky access');
+    assert.match(
+      await h.call('OBJECT', 'IDLETIME', 'renamed'),
+      /^-ERR An LFU maxmemory policy is selected/,
+    );
+  });
+});
+
 describe('RANDOMKEY', () => {
   it('draws keys with the server random source', async () => {
     let draw = 0;

@@ -429,6 +429,21 @@ describe('OBJECT against redis-server', () => {
     ]);
   });
 
+  it('REFCOUNT: small integers are not shared under maxmemory with an LRU or LFU policy', async () => {
+    const pair = await env.pair();
+    try {
+      await pair.same('CONFIG', 'SET', 'maxmemory', '100mb');
+      for (const policy of ['allkeys-lru', 'volatile-lfu', 'volatile-ttl', 'noeviction']) {
+        await pair.same('CONFIG', 'SET', 'maxmemory-policy', policy);
+        await pair.same('SET', 'k', '5');
+        await pair.same('OBJECT', 'REFCOUNT', 'k');
+      }
+    } finally {
+      await pair.same('CONFIG', 'SET', 'maxmemory', '0');
+      await pair.same('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
+
   it('IDLETIME, FREQ, HELP and the errors of the container', async () => {
     const pair = await env.pair();
     await pair.sameAll([
