@@ -4,7 +4,7 @@
  * one directive per line, words split like Redis (quotes, escapes), `#` comments, `include` of
  * other files (glob patterns allowed), `rename-command`. Errors come out in Redis's words.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CommandTable } from '../dispatch/table.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -135,6 +135,14 @@ class ConfigLoader {
 
   finish(): void {
     const config = this.target.config;
+    const logfile = config.get('logfile')!;
+    if (logfile !== '') {
+      try {
+        appendFileSync(logfile, '');
+      } catch (err) {
+        throw new ConfigFileError(`Can't open the log file: ${strerror(err)}`);
+      }
+    }
     if (this.moduleParams > 0) {
       throw new ConfigFileError(
         'Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting',

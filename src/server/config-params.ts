@@ -68,6 +68,21 @@ function bool(name: string, value: boolean, flags: ParamFlags = {}, alias?: stri
   return param({ name, alias, type: boolType, default: value, ...flags });
 }
 
+const NO_DEFRAG =
+  'Active defragmentation cannot be enabled: it requires a Redis server compiled with a ' +
+  'modified Jemalloc like the one shipped by default with the Redis source distribution';
+
+/** A yes/no parameter whose "yes" is refused with `reason`. */
+function refusingYes(reason: string): ParamType<boolean> {
+  return {
+    ...boolType,
+    parse(args, context) {
+      const parsed = boolType.parse(args, context);
+      return 'value' in parsed && parsed.value ? { error: reason } : parsed;
+    },
+  };
+}
+
 function str(
   name: string,
   value: string | null,
@@ -237,7 +252,8 @@ export const CONFIG_PARAMS: readonly AnyParam[] = [
   bool('replica-read-only', true, {}, 'slave-read-only'),
   bool('replica-ignore-maxmemory', true, {}, 'slave-ignore-maxmemory'),
   bool('jemalloc-bg-thread', true),
-  bool('activedefrag', false),
+  // Kvik has no allocator to defragment; Redis answers the same without its own jemalloc.
+  param({ name: 'activedefrag', type: refusingYes(NO_DEFRAG), default: false }),
   bool('syslog-enabled', false, IMMUTABLE),
   bool('cluster-enabled', false, IMMUTABLE),
   bool('appendonly', false),
