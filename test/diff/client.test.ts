@@ -555,3 +555,21 @@ describe('CLIENT NO-EVICT against redis-server', () => {
     assert.match(kvik[0], / flags=e /);
   });
 });
+
+describe('CLIENT features of later Redis versions against redis-server 7.0', () => {
+  it('SETINFO and NO-TOUCH (7.2) and KILL MAXAGE (7.4) work on Kvik, 7.0 does not know them', async () => {
+    const pair = await env.pair();
+    const setinfo = await pair.both('CLIENT', 'SETINFO', 'LIB-NAME', 'kvik-test');
+    assert.deepEqual(setinfo, {
+      redis: "-ERR unknown subcommand 'SETINFO'. Try CLIENT HELP.\r\n",
+      kvik: '+OK\r\n',
+    });
+    const noTouch = await pair.both('CLIENT', 'NO-TOUCH', 'on');
+    assert.deepEqual(noTouch, {
+      redis: "-ERR unknown subcommand 'NO-TOUCH'. Try CLIENT HELP.\r\n",
+      kvik: '+OK\r\n',
+    });
+    const maxAge = await pair.both('CLIENT', 'KILL', 'MAXAGE', '100000');
+    assert.deepEqual(maxAge, { redis: '-ERR syntax error\r\n', kvik: ':0\r\n' });
+  });
+});
