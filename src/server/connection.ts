@@ -40,7 +40,7 @@ export class Connection implements ClientView {
       ? '/unixsocket:0'
       : `${stripV4Mapped(socket.localAddress)}:${socket.localPort}`;
     this.state = new ClientState(id, addr, laddr, server.keyspace.clock.now(), local);
-    this.state.authenticated = server.config.get('requirepass') === '';
+    this.state.authenticated = server.defaultUserNoPass();
     this.reply = new ReplyWriter(server);
     this.ctx = new CommandContext(this.state, this.reply, server);
     this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;

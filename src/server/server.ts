@@ -201,7 +201,7 @@ export class KvikServer implements ServerServices {
   }
 
   authRequired(ctx: CommandContext): boolean {
-    return !ctx.client.authenticated && this.config.get('requirepass') !== '';
+    return !ctx.client.authenticated && !this.defaultUserNoPass();
   }
 
   /** enable-debug-command: no, yes, or local (Unix socket and loopback clients only). */
@@ -396,6 +396,8 @@ export class KvikServer implements ServerServices {
     if (timeout > 0) {
       const now = this.keyspace.clock.now();
       for (const connection of this.connections.values()) {
+        // As in Redis, a blocked client (one CLIENT PAUSE holds, too) is never idle.
+        if (connection.blocked) continue;
         if (now - connection.state.lastInteraction > timeout * 1000) connection.close(false);
       }
     }

@@ -204,6 +204,20 @@ describe('CLIENT PAUSE in process', () => {
     assert.equal(await h.client.readReply(1000), '+PONG\r\n');
   });
 
+  it('a client held by a pause is not closed for idleness, other idle clients are', async () => {
+    const h = await harness({ config: { timeout: '1' } });
+    const [writer, idle] = await connect(h, 2);
+    await h.call('CLIENT', 'PAUSE', '60000', 'WRITE');
+    writer.sendRaw(encodeCommand(['SET', 'k', 'v']));
+    assert.equal(await silentFor(writer, 50), true);
+    h.clock.advance(2000);
+    await idle.readUntilClosed(1000);
+    assert.equal(idle.isClosed, true);
+    const [admin] = await connect(h, 1);
+    assert.equal(await admin.call('CLIENT', 'UNPAUSE'), '+OK\r\n');
+    assert.equal(await writer.readReply(), '+OK\r\n');
+  });
+
   it('a pause whose end overflows 64 bits ends at once, as in Redis', async () => {
     const h = await harness();
     assert.equal(await h.call('CLIENT', 'PAUSE', '9223372036854775807', 'ALL'), '+OK\r\n');
