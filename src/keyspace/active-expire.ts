@@ -28,7 +28,7 @@ export class ActiveExpire {
   run(budgetMs: number): void {
     const keyspace = this.keyspace;
     // A replica waits for its primary's DELs, as in Redis.
-    if (!keyspace.activeExpireEnabled || !keyspace.expireDeletes) return;
+    if (!keyspace.expireDeletes) return;
     const started = performance.now();
     const deadline = started + budgetMs;
     keyspace.updateTime();

@@ -67,8 +67,6 @@ export class Keyspace {
   expireDeletes = true;
   /** lazyfree-lazy-expire: deletions by expiry are propagated as UNLINK instead of DEL. */
   lazyfreeLazyExpire = false;
-  /** The active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off). */
-  activeExpireEnabled = true;
   /**
    * Each key's metadata word holds its LRU stamp, or under an LFU maxmemory-policy its LFU data
    * (see lfu.ts); the server sets these from the config.

@@ -32,6 +32,13 @@ import { CommandLatencies } from './latency-histogram.js';
 import { ServerMetrics } from './metrics.js';
 import { Propagation } from './propagation.js';
 
+const KEYSPACE_PARAMS = new Set([
+  'lazyfree-lazy-expire',
+  'maxmemory-policy',
+  'lfu-log-factor',
+  'lfu-decay-time',
+]);
+
 export interface ServerOptions {
   /** Time source; tests pass a ManualClock to move time forward. */
   clock?: Clock;
@@ -95,6 +102,8 @@ export class KvikServer implements ServerServices {
       keyspaceEvent: (type, event, key, dbId) => this.keyspaceEvent(type, event, key, dbId),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
     });
+    this.keyspace.random = this.random;
+    this.applyKeyspaceConfig();
     this.activeExpire = new ActiveExpire(this.keyspace);
     this.commands = new CommandTable(ALL_COMMANDS);
     this.gate = new Gate(this.commands, {
@@ -302,7 +311,17 @@ export class KvikServer implements ServerServices {
   /** Applies a CONFIG SET that matters while running; returns an error text to undo it. */
   private configChanged(name: string): string | void {
     if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
+    else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) void this.rebind();
+  }
+
+  /** The parameters the keyspace acts on by itself: expiry propagation and access tracking. */
+  private applyKeyspaceConfig(): void {
+    const keyspace = this.keyspace;
+    keyspace.lazyfreeLazyExpire = this.config.boolValue('lazyfree-lazy-expire');
+    keyspace.lfu = this.config.get('maxmemory-policy')!.includes('lfu');
+    keyspace.lfuLogFactor = this.config.numberValue('lfu-log-factor');
+    keyspace.lfuDecayTime = this.config.numberValue('lfu-decay-time');
   }
 
   /**

@@ -31,7 +31,7 @@ describe('expiry on a manual clock', () => {
 
   it('an expired key is returned by no command, though DBSIZE counts it until it is reclaimed', async () => {
     const h = await harness();
-    h.server.keyspace.activeExpireEnabled = false;
+    h.server.debug.activeExpire = false;
     await h.call('SET', 'gone', 'v', 'PX', '100');
     await h.call('SET', 'other', 'v', 'PX', '100');
     await h.call('SET', 'stays', 'v');
@@ -56,7 +56,7 @@ describe('expiry on a manual clock', () => {
 
   it('RANDOMKEY answers nil when every key has expired', async () => {
     const h = await harness();
-    h.server.keyspace.activeExpireEnabled = false;
+    h.server.debug.activeExpire = false;
     for (let i = 0; i < 50; i++) await h.call('SET', `k${i}`, 'v', 'PX', '10');
     h.clock.advance(10);
     assert.equal(await h.call('RANDOMKEY'), NIL);
@@ -93,11 +93,11 @@ describe('expiry on a manual clock', () => {
     await new Promise((r) => setTimeout(r, 100));
     const db = h.server.keyspace.dbs[0];
     assert.equal(db.size, 100);
-    h.server.keyspace.activeExpireEnabled = false;
+    h.server.debug.activeExpire = false;
     h.clock.advance(1);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(db.size, 100);
-    h.server.keyspace.activeExpireEnabled = true;
+    h.server.debug.activeExpire = true;
     const deadline = Date.now() + 5_000;
     while (db.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(db.size, 0);
@@ -157,7 +157,7 @@ describe('what expiry propagates', () => {
     await h.call('SET', 'b', 'v');
     h.propagated.length = 0;
     assert.deepEqual(await h.propagationOf(['EXPIRE', 'a', '-1']), ['0:DEL a']);
-    h.server.keyspace.lazyfreeLazyExpire = true;
+    await h.call('CONFIG', 'SET', 'lazyfree-lazy-expire', 'yes');
     assert.deepEqual(await h.propagationOf(['PEXPIREAT', 'b', '1']), ['0:UNLINK b']);
     assert.equal(await h.call('EXISTS', 'a', 'b'), ZERO);
   });
@@ -168,10 +168,10 @@ describe('what expiry propagates', () => {
     await h.call('SELECT', '3');
     await h.call('SET', 'active', 'v', 'PX', '10');
     h.propagated.length = 0;
-    h.server.keyspace.activeExpireEnabled = false;
+    h.server.debug.activeExpire = false;
     h.clock.advance(10);
     assert.deepEqual(await h.propagationOf(['SELECT', '0'], ['GET', 'lazy']), ['0:DEL lazy']);
-    h.server.keyspace.activeExpireEnabled = true;
+    h.server.debug.activeExpire = true;
     const deadline = Date.now() + 5_000;
     while (h.propagated.length === 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
@@ -211,7 +211,7 @@ describe('expiry keyspace events', () => {
     assert.deepEqual(await h.eventsOf(['PEXPIRE', 'k', '0']), ['g:del:k@0']);
     await h.call('SET', 'k', 'v', 'PX', '5');
     h.events.length = 0;
-    h.server.keyspace.activeExpireEnabled = false;
+    h.server.debug.activeExpire = false;
     h.clock.advance(5);
     assert.deepEqual(await h.eventsOf(['EXISTS', 'k']), ['x:expired:k@0']);
   });

@@ -444,6 +444,23 @@ describe('OBJECT against redis-server', () => {
     }
   });
 
+  it('FREQ under an LFU policy counts from 5, and IDLETIME refuses', async () => {
+    const pair = await env.pair();
+    try {
+      await pair.sameAll([
+        ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu'],
+        ['SET', 'k', 'not shared'],
+        ['OBJECT', 'FREQ', 'k'],
+        ['GET', 'k'],
+        ['OBJECT', 'FREQ', 'k'],
+        ['OBJECT', 'IDLETIME', 'k'],
+        ['OBJECT', 'FREQ', 'missing'],
+      ]);
+    } finally {
+      await pair.same('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
+
   it('IDLETIME, FREQ, HELP and the errors of the container', async () => {
     const pair = await env.pair();
     await pair.sameAll([
