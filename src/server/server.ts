@@ -403,8 +403,10 @@ export class KvikServer implements ServerServices {
    * INFO's instantaneous metrics, dynamic hz.
    */
   private serverCron(): void {
-    // Redis gives the slow expire cycle 25% of each cron period.
-    if (this.debug.activeExpire) this.activeExpire.run(250 / this.hz);
+    // The slow expire cycle takes its share of the cron period (25%, more with more effort).
+    if (this.debug.activeExpire) {
+      this.activeExpire.run(1000 / this.hz, this.config.numberValue('active-expire-effort'));
+    }
     this.metrics.sample({
       commands: this.stats.totalCommandsProcessed,
       netInputBytes: this.stats.totalNetInputBytes,

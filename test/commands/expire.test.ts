@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ActiveExpire } from '../../src/keyspace/active-expire.js';
 import { START, strings, useHarness } from '../helpers/in-process.js';
 
 const harness = useHarness();
@@ -101,6 +102,27 @@ describe('expiry on a manual clock', () => {
     const deadline = Date.now() + 5_000;
     while (db.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(db.size, 0);
+  });
+
+  it('more active-expire-effort tolerates fewer expired keys per cycle', async () => {
+    const h = await harness();
+    h.server.debug.activeExpire = false;
+    const keyspace = h.server.keyspace;
+    const db = keyspace.dbs[0];
+    const fill = () => {
+      // One key in twenty is expired: 5%, within effort 1's tolerance (10%), not effort 10's (1%).
+      for (let i = 0; i < 1000; i++) {
+        keyspace.setKey(db, `k${i}`, 'v');
+        keyspace.setExpire(db, `k${i}`, START + (i % 20 === 0 ? -1 : 60_000));
+      }
+    };
+    const cycle = new ActiveExpire(keyspace);
+    fill();
+    cycle.run(100, 1);
+    assert.equal(db.size, 999, 'effort 1 stops after one sample');
+    fill();
+    cycle.run(100, 10);
+    assert.equal(db.size, 950, 'effort 10 goes on until every expired key is gone');
   });
 
   it('TTL rounds to the nearest second and PTTL counts milliseconds', async () => {
