@@ -204,7 +204,7 @@ describe('CLIENT LIST and CLIENT INFO against redis-server', () => {
       const observed = {
         mine: mine.map(comparable),
         byId,
-        normalCount: normal.length === all.length,
+        normalHasMine: ids.every((id) => normal.some((f) => Number(f.get('id')) === id)),
         replicas: await a.call('CLIENT', 'LIST', 'TYPE', 'replica'),
         pubsub: await a.call('CLIENT', 'LIST', 'TYPE', 'pubsub'),
       };
@@ -296,13 +296,14 @@ describe('CLIENT KILL against redis-server', () => {
       const laddr = parseList(await a.call('CLIENT', 'INFO'))[0].get('laddr')!;
       const byAddr = await killer.call('CLIENT', 'KILL', 'ADDR', addrOfA, 'SKIPME', 'yes');
       await a.readUntilClosed(2000);
-      // Every other connection to this server goes: count them first.
+      // Every other connection to this server goes.
       const others = parseList(await killer.call('CLIENT', 'LIST')).length - 1;
       const byLaddr = await killer.call('CLIENT', 'KILL', 'LADDR', laddr, 'TYPE', 'normal');
       await Promise.all([b.readUntilClosed(2000), c.readUntilClosed(2000)]);
       const observed = {
         byAddr,
-        byLaddr: byLaddr === `:${others}\r\n`,
+        // Connections of earlier tests may still be closing: the count is bounded, not exact.
+        byLaddr: Number(byLaddr.slice(1, -2)) >= 2 && Number(byLaddr.slice(1, -2)) <= others,
         closed: [a.isClosed, b.isClosed, c.isClosed],
         killerAlive: await killer.call('PING'),
         noOthers: await killer.call('CLIENT', 'KILL', 'USER', 'default'),
@@ -436,7 +437,7 @@ describe('CLIENT PAUSE and UNPAUSE against redis-server', () => {
     const seen = await onBoth(async (port) => {
       const [admin, writer, reader] = await connectAll(port, 3);
       await admin.call('DEL', 'k');
-      const paused = await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
+      const paused = await admin.call('CLIENT', 'PAUSE', '800', 'WRITE');
       writer.sendRaw(
         Buffer.concat([encodeCommand(['SET', 'k', '1']), encodeCommand(['GET', 'k'])]),
       );
@@ -462,7 +463,7 @@ describe('CLIENT PAUSE and UNPAUSE against redis-server', () => {
     const seen = await onBoth(async (port) => {
       const [admin, first, second] = await connectAll(port, 3);
       await admin.call('SET', 'k', 'before');
-      const paused = await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
+      const paused = await admin.call('CLIENT', 'PAUSE', '800', 'WRITE');
       // A second pause keeps the later end and takes the stronger mode.
       const stronger = await admin.call('CLIENT', 'PAUSE', '10', 'ALL');
       first.sendRaw(encodeCommand(['GET', 'k']));
