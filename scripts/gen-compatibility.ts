@@ -142,6 +142,8 @@ function collectRows(declared: Set<string>, diffs: Difference[]): Row[] {
       `declared but neither in Redis 7.0 nor in src/commands/docs/beyond-7.0-docs.json: ${unknown.join(', ')}`,
     );
   }
+  const misnamed = diffs.flatMap((d) => d.commands).filter((name) => !known.has(name));
+  if (misnamed.length > 0) throw new Error(`DIFFERENCES name unknown commands: ${misnamed}`);
   return rows.sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
 }
 
