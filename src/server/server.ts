@@ -64,7 +64,7 @@ export class KvikServer implements ServerServices {
   lastSaveTime: number;
   /** The cron frequency in use: configured hz, raised by dynamic-hz when clients are many. */
   hz = 10;
-  pause: PauseState | null = null;
+  private pauseState: PauseState | null = null;
   private readonly connections = new Map<number, Connection>();
   /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
   private readonly pausedConnections = new Set<Connection>();
@@ -243,6 +243,16 @@ export class KvikServer implements ServerServices {
     return (
       command.name === 'exec' && (ctx.client.multi?.some((q) => mayReplicate(q.command)) ?? false)
     );
+  }
+
+  /** CLIENT PAUSE. While it lasts no key is deleted for expiring, only hidden, as in Redis. */
+  get pause(): PauseState | null {
+    return this.pauseState;
+  }
+
+  set pause(pause: PauseState | null) {
+    this.pauseState = pause;
+    this.keyspace.expireDeletes = pause === null;
   }
 
   waitForUnpause(connection: Connection): void {

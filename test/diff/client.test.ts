@@ -516,6 +516,32 @@ describe('CLIENT PAUSE and UNPAUSE against redis-server', () => {
     assert.match(seen.listed[0], / flags=b .* cmd=set /);
   });
 
+  it('while clients are paused, expired keys are hidden but not deleted', async () => {
+    const seen = await onBoth(async (port) => {
+      const [admin, reader] = await connectAll(port, 2);
+      await admin.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      await admin.call('FLUSHALL');
+      await admin.call('SET', 'k', 'v', 'PX', '50');
+      await admin.call('SET', 'j', 'v', 'PX', '50');
+      await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const during = [
+        await reader.call('GET', 'k'),
+        await reader.call('EXISTS', 'j'),
+        await reader.call('DBSIZE'),
+      ];
+      await admin.call('CLIENT', 'UNPAUSE');
+      const after = [await reader.call('GET', 'k'), await reader.call('DBSIZE')];
+      await admin.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      for (const client of [admin, reader]) client.close();
+      return { during, after };
+    });
+    assert.deepEqual(seen, {
+      during: ['$-1\r\n', ':0\r\n', ':2\r\n'],
+      after: ['$-1\r\n', ':1\r\n'],
+    });
+  });
+
   it('CLIENT PAUSE refuses bad timeouts and modes; huge or zero timeouts end at once', async () => {
     const pair = await env.pair();
     await pair.sameAll([
