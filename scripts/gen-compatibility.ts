@@ -42,6 +42,13 @@ const DIFFERENCES: Difference[] = [
       "JavaScript engine, cannot hold a string longer than 2^29-24 characters. Redis's default " +
       'limit is 512 MB, so only values within 24 bytes of it are affected.',
   },
+  {
+    title: 'CLIENT KILL MAXAGE',
+    commands: ['client|kill'],
+    text:
+      'CLIENT KILL also takes the MAXAGE filter of Redis 7.4 (the connections at least that many ' +
+      'seconds old), which Redis 7.0 refuses with a syntax error.',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */
