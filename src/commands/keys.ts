@@ -6,7 +6,7 @@ import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import { ReplyError, type CommandContext } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInteger } from '../dispatch/numbers.js';
-import { globMatch } from '../keyspace/glob.js';
+import { GlobPattern } from '../keyspace/glob.js';
 import type { Database } from '../keyspace/keyspace.js';
 import { cloneValue, typeOf } from '../keyspace/values.js';
 import { keysAt } from './key-specs.js';
@@ -204,12 +204,12 @@ export const keys = defineCommand({
   acl: ['keyspace', 'dangerous'],
   tips: ['request_policy:all_shards', 'nondeterministic_output_order'],
   handler: (ctx, argv) => {
-    const pattern = argv[1];
-    const everything = pattern === '*';
+    const everything = argv[1] === '*';
+    const pattern = new GlobPattern(argv[1]);
     const { db, now } = ctx;
     const found: string[] = [];
     for (const key of db.dict.keys()) {
-      if (!everything && !globMatch(pattern, key)) continue;
+      if (!everything && !pattern.matches(key)) continue;
       // Like Redis, KEYS skips expired keys but leaves deleting them to others.
       const when = db.expires.size === 0 ? undefined : db.expires.get(key);
       if (when === undefined || when > now) found.push(key);

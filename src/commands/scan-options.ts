@@ -5,7 +5,7 @@
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInteger } from '../dispatch/numbers.js';
-import { globMatch } from '../keyspace/glob.js';
+import { GlobPattern } from '../keyspace/glob.js';
 
 const ULONG_MAX = 2n ** 64n - 1n;
 
@@ -27,7 +27,7 @@ export interface ScanOptions {
   /** How many entries to visit: a hint, as in Redis. */
   count: number;
   /** The MATCH pattern, or null when everything matches. */
-  pattern: string | null;
+  pattern: GlobPattern | null;
   /** SCAN's TYPE filter as given, or null. */
   type: string | null;
 }
@@ -48,7 +48,7 @@ export function parseScanOptions(argv: string[], start: number, allowType: boole
       options.count = count;
     } else if (option === 'match' && hasValue) {
       // "*" matches everything: no need to test each key.
-      options.pattern = argv[i + 1] === '*' ? null : argv[i + 1];
+      options.pattern = argv[i + 1] === '*' ? null : new GlobPattern(argv[i + 1]);
     } else if (option === 'type' && allowType && hasValue) {
       options.type = argv[i + 1];
     } else {
@@ -60,5 +60,5 @@ export function parseScanOptions(argv: string[], start: number, allowType: boole
 
 /** Whether a scanned element passes the MATCH filter. */
 export function matchesScanPattern(options: ScanOptions, element: string): boolean {
-  return options.pattern === null || globMatch(options.pattern, element);
+  return options.pattern === null || options.pattern.matches(element);
 }

@@ -9,7 +9,7 @@
  * for, is ASCII-only like C's tolower, and in a range it applies after the ends are ordered.
  */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
-  return new GlobMatcher(pattern, subject, nocase).match(0, 0, 0);
+  return new GlobPattern(pattern, nocase).matches(subject);
 }
 
 /** Redis gives up (no match) past this depth of stars, against patterns built to be slow. */
@@ -33,7 +33,9 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-class GlobMatcher {
+/** A pattern to match many subjects with (KEYS, SCAN), without a new object per subject. */
+export class GlobPattern {
+  private s = '';
   /**
    * Set once a star found no match for the rest of the pattern anywhere in the rest of the
    * subject: then earlier stars cannot do better by swallowing more, and all of them give up.
@@ -42,11 +44,16 @@ class GlobMatcher {
 
   constructor(
     private readonly p: string,
-    private readonly s: string,
-    private readonly nocase: boolean,
+    private readonly nocase = false,
   ) {}
 
-  match(pi: number, si: number, nesting: number): boolean {
+  matches(subject: string): boolean {
+    this.s = subject;
+    this.skipLongerMatches = false;
+    return this.match(0, 0, 0);
+  }
+
+  private match(pi: number, si: number, nesting: number): boolean {
     if (nesting > MAX_NESTING) return false;
     const { p, s } = this;
     const plen = p.length;
@@ -56,7 +63,12 @@ class GlobMatcher {
         case STAR: {
           while (pi + 1 < plen && p.charCodeAt(pi + 1) === STAR) pi++;
           if (pi + 1 === plen) return true;
+          // When a plain byte follows the star, only positions holding that byte can match (the
+          // others would fail at once, changing nothing): skip them without recursing.
+          const next = p.charCodeAt(pi + 1);
+          const plain = next !== QUESTION && next !== OPEN_CLASS && next !== BACKSLASH;
           for (; si < slen; si++) {
+            if (plain && !this.same(next, s.charCodeAt(si))) continue;
             if (this.match(pi + 1, si, nesting + 1)) return true;
             if (this.skipLongerMatches) return false;
           }

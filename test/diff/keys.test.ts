@@ -260,7 +260,7 @@ describe('KEYS and SCAN against redis-server', () => {
           for (const pattern of patterns) await sameKeys(pair, pattern);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 200 },
     );
   });
 

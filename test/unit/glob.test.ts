@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globMatch } from '../../src/keyspace/glob.js';
+import { GlobPattern, globMatch } from '../../src/keyspace/glob.js';
 
 /** [pattern, subject, expected] */
 type Case = [string, string, boolean];
@@ -106,6 +106,8 @@ describe('glob matching as Redis stringmatchlen', () => {
     check(
       [
         ['HELLO', 'hello', true],
+        ['*LLO', 'hello', true],
+        ['h*L*O', 'HeLlo', true],
         ['h[A-C]llo', 'hbllo', true],
         ['[Z-a]', 'z', false],
         ['[Z-a]', '_', false],
@@ -113,6 +115,13 @@ describe('glob matching as Redis stringmatchlen', () => {
       ],
       true,
     );
+  });
+
+  it('a compiled pattern matches subject after subject like a fresh one', () => {
+    const pattern = new GlobPattern('a*b*c');
+    for (const subject of ['abc', 'ab', 'axbyc', 'acb', 'abcabc', 'abcab']) {
+      assert.equal(pattern.matches(subject), globMatch('a*b*c', subject), subject);
+    }
   });
 
   it('gives up on patterns nesting more than 1000 stars, as Redis does', () => {
