@@ -1,24 +1,39 @@
 /**
- * Incremental RESP request parser (multibulk and inline), as Redis's processMultibulkBuffer and
- * processInlineBuffer read a client's query buffer.
+ * Incremental RESP request parser (multibulk and inline), reading a client's query buffer as
+ * Redis 7.0's processMultibulkBuffer and processInlineBuffer do, down to their corner cases: a
+ * line ends at the first CR (multibulk) or LF (inline), the byte after a CR is taken to be LF, and
+ * a NUL byte hides the rest of the buffer from the line search (Redis uses strchr), so such a line
+ * never completes and runs into the 64 KB line limit.
  *
  * Arguments come out as latin1 strings: one char per byte, so they are binary-safe, compact in V8
  * (one-byte strings) and usable directly as Map keys. Every length prefix is checked against its
- * limit before anything is allocated for it; a large bulk gets one buffer of exactly its size,
- * filled as chunks arrive, so a 512 MB value is copied once, not re-concatenated per chunk.
+ * limit before anything is allocated for it. A large bulk gets a buffer of its own, grown as its
+ * bytes actually arrive, so a declared length alone never costs memory and a 512 MB value is not
+ * re-concatenated per chunk.
+ *
+ * The parser never keeps a reference to a chunk it was fed: the caller may reuse its read buffer.
  */
 import { splitInlineArgs } from './inline.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest line (inline command or length prefix). */
 export const INLINE_MAX_SIZE = 64 * 1024;
 /** Bulks at least this long are collected in their own buffer (Redis's PROTO_MBULK_BIG_ARG). */
-const BIG_BULK = 32 * 1024;
+export const BIG_BULK = 32 * 1024;
 /** V8 cannot hold a string longer than this; such bulks are refused (see docs/compatibility.md). */
 const MAX_STRING_LENGTH = 0x1fffffe8;
-const EMPTY = Buffer.alloc(0);
+/** The query buffer starts at this size and shrinks back to it when idle. */
+const INITIAL_CAPACITY = 16 * 1024;
 const CR = 13;
 const LF = 10;
+const NUL = 0;
+const STAR = 42;
+const DOLLAR = 36;
+const MINUS = 45;
+const ZERO = 48;
+/** Digits of 2^63, the first magnitude string2ll refuses (-2^63 itself is allowed). */
+const INT64_LIMIT = '9223372036854775808';
 
+/** A malformed request; the message is Redis's text after "Protocol error: ". */
 export class ProtocolError extends Error {}
 
 export interface ParserLimits {
@@ -28,9 +43,14 @@ export interface ParserLimits {
   authRequired: boolean;
 }
 
+/** No line end in the buffer yet (or a NUL before it): wait for more bytes. */
+const INCOMPLETE = -1;
+
 export class RespParser {
-  private buf: Buffer = EMPTY;
+  /** Unparsed bytes live in buf[pos, end). */
+  private buf: Buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
   private pos = 0;
+  private end = 0;
   /** Arguments still expected by the multibulk being read; 0 when between commands. */
   private argsLeft = 0;
   private args: string[] = [];
@@ -43,29 +63,41 @@ export class RespParser {
 
   /** Bytes received but not yet turned into arguments (the client's qbuf). */
   get pendingBytes(): number {
-    return this.buf.length - this.pos + this.bigFill;
+    return this.end - this.pos + this.bigFill;
   }
 
-  /** Capacity held for the query buffer, including a preallocated big bulk. */
+  /** Bytes of memory held for the query buffer. */
   get bufferedCapacity(): number {
-    return this.buf.length - this.pos + (this.big ? this.big.length : 0);
+    return this.buf.length + (this.big === null ? 0 : this.big.length);
   }
 
+  /** Appends received bytes (copied: the chunk may be reused by the caller). */
   feed(chunk: Buffer): void {
+    let from = 0;
     if (this.big !== null) {
-      const take = Math.min(chunk.length, this.bigNeed - this.bigFill);
-      this.reserveBig(this.bigFill + take);
-      chunk.copy(this.big, this.bigFill, 0, take);
-      this.bigFill += take;
-      chunk = chunk.subarray(take);
-      if (chunk.length === 0) return;
+      from = Math.min(chunk.length, this.bigNeed - this.bigFill);
+      this.reserveBig(this.bigFill + from);
+      chunk.copy(this.big, this.bigFill, 0, from);
+      this.bigFill += from;
+      if (from === chunk.length) return;
     }
-    if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-    } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    const size = chunk.length - from;
+    if (this.pos === this.end) {
+      this.pos = 0;
+      this.end = 0;
     }
-    this.pos = 0;
+    if (this.end + size > this.buf.length) this.makeRoom(size);
+    chunk.copy(this.buf, this.end, from);
+    this.end += size;
+  }
+
+  /** Drops a large query buffer once it is empty, so an idle client holds little memory. */
+  shrinkIfIdle(): void {
+    if (this.pos === this.end && this.buf.length > INITIAL_CAPACITY) {
+      this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
+      this.pos = 0;
+      this.end = 0;
+    }
   }
 
   /**
@@ -74,66 +106,43 @@ export class RespParser {
    */
   next(limits: ParserLimits): string[] | null {
     if (this.argsLeft === 0) {
-      if (this.big === null && this.pos >= this.buf.length) return null;
-      if (this.buf[this.pos] !== 42 /* '*' */) return this.readInline();
-      const count = this.readLengthLine('*', 'too big mbulk count string');
-      if (count === null) return null;
-      if (count > 2147483647) throw new ProtocolError('invalid multibulk length');
-      if (count > 10 && limits.authRequired) {
-        throw new ProtocolError('unauthenticated multibulk length');
-      }
-      if (count <= 0) return [];
+      if (this.pos >= this.end) return null;
+      if (this.buf[this.pos] !== STAR) return this.readInline();
+      const count = this.readCount(limits);
+      if (count === null || count <= 0) return count === null ? null : [];
       this.argsLeft = count;
-      this.args = [];
     }
+    const args = this.args;
     while (this.argsLeft > 0) {
       const arg = this.readBulk(limits);
       if (arg === null) return null;
-      this.args.push(arg);
+      args.push(arg);
       this.argsLeft--;
     }
-    const args = this.args;
     this.args = [];
     return args;
   }
 
-  private reserveBig(size: number): void {
-    const big = this.big as Buffer;
-    if (size <= big.length) return;
-    const grown = Buffer.allocUnsafe(Math.min(this.bigNeed, Math.max(size, big.length * 2)));
-    big.copy(grown, 0, 0, this.bigFill);
-    this.big = grown;
+  /** `*<count>\r\n`; null when incomplete. */
+  private readCount(limits: ParserLimits): number | null {
+    const cr = this.lineEnd(CR);
+    if (cr === INCOMPLETE) {
+      if (this.end - this.pos > INLINE_MAX_SIZE) {
+        throw new ProtocolError('too big mbulk count string');
+      }
+      return null;
+    }
+    const count = parseInt64(this.buf, this.pos + 1, cr);
+    if (count === null || count > 2147483647) throw new ProtocolError('invalid multibulk length');
+    if (count > 10 && limits.authRequired) {
+      throw new ProtocolError('unauthenticated multibulk length');
+    }
+    this.pos = cr + 2;
+    return count;
   }
 
   private readBulk(limits: ParserLimits): string | null {
-    if (this.bulkLen < 0) {
-      if (this.pos >= this.buf.length) return null;
-      if (this.buf[this.pos] !== 36 /* '$' */) {
-        throw new ProtocolError(`expected '$', got '${String.fromCharCode(this.buf[this.pos])}'`);
-      }
-      const len = this.readLengthLine('$', 'too big bulk count string');
-      if (len === null) return null;
-      if (len < 0 || len > limits.maxBulkLen || len > MAX_STRING_LENGTH) {
-        throw new ProtocolError('invalid bulk length');
-      }
-      if (len > 16384 && limits.authRequired) {
-        throw new ProtocolError('unauthenticated bulk length');
-      }
-      this.bulkLen = len;
-      const available = this.buf.length - this.pos;
-      if (len >= BIG_BULK && available < len + 2) {
-        // Collect the payload (and its CRLF) in a buffer of its own. It grows with what actually
-        // arrives, so a declared length alone never makes us allocate its size.
-        this.bigNeed = len + 2;
-        this.big = Buffer.allocUnsafe(
-          Math.min(this.bigNeed, Math.max(BIG_BULK * 2, available * 2)),
-        );
-        this.buf.copy(this.big, 0, this.pos);
-        this.bigFill = available;
-        this.buf = EMPTY;
-        this.pos = 0;
-      }
-    }
+    if (this.bulkLen < 0 && !this.readBulkLength(limits)) return null;
     const len = this.bulkLen;
     if (this.big !== null) {
       if (this.bigFill < this.bigNeed) return null;
@@ -144,69 +153,130 @@ export class RespParser {
       this.bulkLen = -1;
       return arg;
     }
-    if (this.buf.length - this.pos < len + 2) return null;
+    if (this.end - this.pos < len + 2) return null;
     const arg = this.buf.latin1Slice(this.pos, this.pos + len);
+    // Like Redis, the two bytes after the payload are skipped without looking at them.
     this.pos += len + 2;
     this.bulkLen = -1;
     return arg;
   }
 
-  /**
-   * Reads `<prefix><integer>\r\n` at pos. Like Redis, the line ends at the first CR and the byte
-   * after it is taken to be LF. Returns null when the line is incomplete.
-   */
-  private readLengthLine(prefix: string, tooBig: string): number | null {
-    const buf = this.buf;
-    const start = this.pos + 1;
-    const cr = buf.indexOf(CR, start);
-    if (cr < 0 || cr + 1 >= buf.length) {
-      if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError(tooBig);
-      return null;
+  /** `$<len>\r\n`: validates it and sets bulkLen; false when incomplete. */
+  private readBulkLength(limits: ParserLimits): boolean {
+    const cr = this.lineEnd(CR);
+    if (cr === INCOMPLETE) {
+      if (this.end - this.pos > INLINE_MAX_SIZE) {
+        throw new ProtocolError('too big bulk count string');
+      }
+      return false;
     }
-    if (cr - this.pos > INLINE_MAX_SIZE) throw new ProtocolError(tooBig);
-    const value = parseLength(buf, start, cr);
-    if (value === null) {
-      throw new ProtocolError(prefix === '*' ? 'invalid multibulk length' : 'invalid bulk length');
+    const buf = this.buf;
+    if (buf[this.pos] !== DOLLAR) {
+      throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+    }
+    const len = parseInt64(buf, this.pos + 1, cr);
+    if (len === null || len < 0 || len > limits.maxBulkLen || len > MAX_STRING_LENGTH) {
+      throw new ProtocolError('invalid bulk length');
+    }
+    if (len > 16384 && limits.authRequired) {
+      throw new ProtocolError('unauthenticated bulk length');
     }
     this.pos = cr + 2;
-    return value;
+    this.bulkLen = len;
+    const available = this.end - this.pos;
+    if (len >= BIG_BULK && available < len + 2) {
+      // Collect the payload (and its CRLF) in a buffer of its own. It grows with what actually
+      // arrives, so a declared length alone never makes us allocate its size.
+      this.bigNeed = len + 2;
+      this.big = Buffer.allocUnsafe(Math.min(this.bigNeed, Math.max(2 * BIG_BULK, 2 * available)));
+      buf.copy(this.big, 0, this.pos, this.end);
+      this.bigFill = available;
+      this.pos = 0;
+      this.end = 0;
+    }
+    return true;
   }
 
   private readInline(): string[] | null {
-    const buf = this.buf;
-    const lf = buf.indexOf(LF, this.pos);
-    if (lf < 0) {
-      if (buf.length - this.pos > INLINE_MAX_SIZE)
-        throw new ProtocolError('too big inline request');
+    const lf = this.lineEnd(LF);
+    // Redis reads 16 KB at a time and gives up once 64 KB wait without a newline; a line longer
+    // than that is refused here whatever the chunking, so the limit does not depend on timing.
+    if (lf === INCOMPLETE || lf - this.pos > INLINE_MAX_SIZE) {
+      if (this.end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
     }
-    let end = lf;
-    if (end > this.pos && buf[end - 1] === CR) end--;
-    const line = buf.latin1Slice(this.pos, end);
+    let stop = lf;
+    if (stop > this.pos && this.buf[stop - 1] === CR) stop--;
+    const line = this.buf.latin1Slice(this.pos, stop);
     this.pos = lf + 1;
     const args = splitInlineArgs(line);
     if (args === null) throw new ProtocolError('unbalanced quotes in request');
     return args;
   }
+
+  /**
+   * Position of the first `terminator` byte from pos (strchr semantics: INCOMPLETE if a NUL comes
+   * first). After a CR one more byte must have arrived, as Redis requires before reading a line.
+   */
+  private lineEnd(terminator: number): number {
+    const buf = this.buf;
+    const stop = Math.min(this.end, this.pos + INLINE_MAX_SIZE + 2);
+    for (let i = this.pos; i < stop; i++) {
+      const c = buf[i];
+      if (c === terminator) return terminator === CR && i + 1 >= this.end ? INCOMPLETE : i;
+      if (c === NUL) return INCOMPLETE;
+    }
+    return INCOMPLETE;
+  }
+
+  /** Room for `size` more bytes: unread bytes move to the front, the buffer doubles if needed. */
+  private makeRoom(size: number): void {
+    const unread = this.end - this.pos;
+    let target = this.buf;
+    if (unread + size > this.buf.length) {
+      let capacity = this.buf.length * 2;
+      while (capacity < unread + size) capacity *= 2;
+      target = Buffer.allocUnsafe(capacity);
+    }
+    this.buf.copy(target, 0, this.pos, this.end);
+    this.buf = target;
+    this.pos = 0;
+    this.end = unread;
+  }
+
+  private reserveBig(size: number): void {
+    const big = this.big as Buffer;
+    if (size <= big.length) return;
+    const grown = Buffer.allocUnsafe(Math.min(this.bigNeed, Math.max(size, big.length * 2)));
+    big.copy(grown, 0, 0, this.bigFill);
+    this.big = grown;
+  }
 }
 
-/** Redis's string2ll over a byte range: optional '-', digits, no leading zeros, no '+', fits in int64. */
-function parseLength(buf: Buffer, start: number, end: number): number | null {
-  if (start >= end || end - start > 20) return null;
+/**
+ * Redis's string2ll over buf[start, end): optional '-', digits without a leading zero (except "0"
+ * itself), within int64. Returns null otherwise. Values beyond 2^53 lose precision, which does
+ * not matter: every limit they are compared with is far smaller.
+ */
+function parseInt64(buf: Buffer, start: number, end: number): number | null {
+  const length = end - start;
+  if (length <= 0 || length >= 21) return null;
+  if (length === 1 && buf[start] === ZERO) return 0;
   let i = start;
-  let negative = false;
-  if (buf[i] === 45 /* '-' */) {
-    negative = true;
-    i++;
-    if (i === end) return null;
-  }
-  if (buf[i] === 48 /* '0' */) return end - i === 1 && !negative ? 0 : null;
+  const negative = buf[i] === MINUS;
+  if (negative) i++;
+  if (i === end || buf[i] === ZERO) return null;
   let value = 0;
-  for (; i < end; i++) {
-    const d = buf[i] - 48;
-    if (d < 0 || d > 9) return null;
-    value = value * 10 + d;
+  for (let j = i; j < end; j++) {
+    const digit = buf[j] - ZERO;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
   }
-  // Beyond 2^53 the exact value no longer matters: every limit we compare against is far smaller.
+  if (end - i === INT64_LIMIT.length) {
+    const digits = buf.latin1Slice(i, end);
+    if (digits > INT64_LIMIT || (digits === INT64_LIMIT && !negative)) return null;
+  } else if (end - i > INT64_LIMIT.length) {
+    return null;
+  }
   return negative ? -value : value;
 }
