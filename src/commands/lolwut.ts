@@ -113,7 +113,10 @@ export function schotter(
 
 /** Each 2x4 block of pixels becomes one Braille character (UTF-8 bytes as latin1). */
 function renderBraille(canvas: Canvas): string {
-  let text = '';
+  const rows = Math.ceil(canvas.height / 4);
+  const columns = Math.ceil(canvas.width / 2);
+  const out = Buffer.alloc(rows * (columns * 3 + 1));
+  let at = 0;
   for (let y = 0; y < canvas.height; y += 4) {
     for (let x = 0; x < canvas.width; x += 2) {
       const dots =
@@ -125,11 +128,15 @@ function renderBraille(canvas: Canvas): string {
         (canvas.get(x + 1, y + 2) << 5) |
         (canvas.get(x, y + 3) << 6) |
         (canvas.get(x + 1, y + 3) << 7);
-      text += String.fromCharCode(0x2800 + dots);
+      // U+2800 + dots in UTF-8: 1110xxxx 10xxxxxx 10xxxxxx.
+      const code = 0x2800 + dots;
+      out[at++] = 0xe0 | (code >> 12);
+      out[at++] = 0x80 | ((code >> 6) & 0x3f);
+      out[at++] = 0x80 | (code & 0x3f);
     }
-    if (y !== canvas.height - 1) text += '\n';
+    if (y !== canvas.height - 1) out[at++] = 10;
   }
-  return Buffer.from(text, 'utf8').toString('latin1');
+  return out.latin1Slice(0, at);
 }
 
 /** LOLWUT VERSION 6 [columns] [rows]. */
@@ -197,13 +204,16 @@ function building(canvas: Canvas, random: () => number, b: Building): void {
   }
 }
 
-const GRAYS = ['0;30;40m', '0;90;100m', '0;37;47m', '0;97;107m'];
+const GRAYS = ['0;30;40m', '0;90;100m', '0;37;47m', '0;97;107m'].map(
+  (color) => `\x1b[${color} \x1b[0m`,
+);
 
 function renderGrays(canvas: Canvas): string {
-  let text = '';
+  const rows: string[] = [];
   for (let y = 0; y < canvas.height; y++) {
-    for (let x = 0; x < canvas.width; x++) text += `\x1b[${GRAYS[canvas.get(x, y)]} \x1b[0m`;
-    if (y !== canvas.height - 1) text += '\n';
+    const cells: string[] = [];
+    for (let x = 0; x < canvas.width; x++) cells.push(GRAYS[canvas.get(x, y)]);
+    rows.push(cells.join(''));
   }
-  return text;
+  return rows.join('\n');
 }
