@@ -188,7 +188,11 @@ export const copy = defineCommand({
     if (target === ctx.db && from === to) throw new ReplyError(Err.sameObject);
     const value = ctx.read(from);
     if (value === undefined) return ctx.reply.integer(0);
-    if (keyspace.lookupWrite(target, to) !== undefined && !replace) return ctx.reply.integer(0);
+    if (keyspace.lookupWrite(target, to) !== undefined) {
+      if (!replace) return ctx.reply.integer(0);
+      // Replaced, not overwritten: the copy starts with fresh access data.
+      keyspace.delete(target, to);
+    }
     const expire = keyspace.getExpire(ctx.db, from);
     keyspace.setKey(target, to, cloneValue(value));
     if (expire !== undefined) keyspace.setExpire(target, to, expire);
