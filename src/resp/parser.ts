@@ -199,8 +199,9 @@ export class RespParser {
 
   private readInline(): string[] | null {
     const lf = this.lineEnd(LF);
-    // Redis reads 16 KB at a time and gives up once 64 KB wait without a newline; a line longer
-    // than that is refused here whatever the chunking, so the limit does not depend on timing.
+    // Redis gives up once more than 64 KB wait without a newline, but it looks only after each
+    // read, so a line of 64 to 128 KB may or may not pass there depending on how its bytes arrive.
+    // Here any line over 64 KB is refused, whatever the chunking.
     if (lf === INCOMPLETE || lf - this.pos > INLINE_MAX_SIZE) {
       if (this.end - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('too big inline request');
       return null;
