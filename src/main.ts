@@ -8,12 +8,18 @@ const usage = `Usage: kvik <command> [options]
 
 Commands:
   server [/path/to/redis.conf] [--option value ...]   run a Redis-compatible server
+  cli [options] [command [args...]]                   a redis-cli work-alike (kvik cli --help)
 `;
 
 switch (role) {
   case 'server':
     await runServerCommand(args);
     break;
+  case 'cli': {
+    const { runCli } = await import('./cli/index.js');
+    process.exit(await runCli(args));
+    break;
+  }
   case undefined:
   case '-h':
   case '--help':

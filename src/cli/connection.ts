@@ -1,0 +1,244 @@
+/**
+ * One client connection to a server over TCP, TLS or a Unix socket: commands out as RESP
+ * multibulks, replies in as Reply trees. Failures carry the messages hiredis gives, because
+ * redis-cli prints them ("Could not connect to Redis at 127.0.0.1:1: Connection refused").
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { ProtocolError, ReplyParser, type Reply } from './reply.js';
+
+export type Endpoint = { socket: string } | { host: string; port: number };
+
+export interface TlsOptions {
+  cacert?: string;
+  cacertdir?: string;
+  cert?: string;
+  key?: string;
+  sni?: string;
+  insecure: boolean;
+}
+
+/**
+ * What happens to RESP3 push messages that arrive while a reply is awaited: hiredis discards
+ * them by default, redis-cli prints them through a callback on terminals, and returns them as
+ * ordinary replies while it reads a subscription.
+ */
+export type PushHandling = 'discard' | 'inline' | ((push: Reply) => void);
+
+/** Why a connection stopped: `eof` and `io` allow a reconnect, `protocol` does not. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly kind: 'eof' | 'io' | 'protocol',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEEPALIVE_MS = 15_000;
+
+/** The C library's texts (strerror, gai_strerror) for errors a connection commonly meets. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  EPIPE: 'Broken pipe',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENOTFOUND: 'Name or service not known',
+  EAI_AGAIN: 'Temporary failure in name resolution',
+};
+
+export function systemErrorText(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code !== undefined && SYSTEM_ERRORS[code]) || error.message;
+}
+
+export class CliConnection {
+  private readonly parser = new ReplyParser();
+  private failure: ConnectionError | null = null;
+  private wake: (() => void) | null = null;
+  /** Raw chunks, once rawMode() took the byte stream away from the parser. */
+  private rawChunks: Buffer[] | null = null;
+  pushHandling: PushHandling = 'discard';
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, KEEPALIVE_MS);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error) => this.fail(new ConnectionError('io', systemErrorText(error))));
+    socket.on('close', () => this.fail(new ConnectionError('eof', 'Server closed the connection')));
+  }
+
+  /** Connects, or rejects with the system's text for the failure. */
+  static open(endpoint: Endpoint, tlsOptions?: TlsOptions): Promise<CliConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsOptions
+        ? tls.connect({ ...tcpOrUnix(endpoint), ...secureContext(endpoint, tlsOptions) })
+        : net.connect(tcpOrUnix(endpoint));
+      const ready = tlsOptions ? 'secureConnect' : 'connect';
+      const onError = (error: Error) => reject(new Error(systemErrorText(error)));
+      socket.once('error', onError);
+      socket.once(ready, () => {
+        socket.off('error', onError);
+        resolve(new CliConnection(socket));
+      });
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Sends one command. */
+  send(args: readonly string[]): void {
+    this.sendRaw(encodeCommand(args));
+  }
+
+  /** Sends bytes as they are; false when the socket's buffer is full (wait for drained()). */
+  sendRaw(data: Buffer): boolean {
+    if (this.failure) return true;
+    return this.socket.write(data);
+  }
+
+  drained(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.socket.writableNeedDrain || this.failure) resolve();
+      else {
+        this.socket.once('drain', resolve);
+        this.socket.once('close', resolve);
+      }
+    });
+  }
+
+  /** Sends a command and reads its reply. */
+  async call(...args: string[]): Promise<Reply> {
+    this.send(args);
+    return this.readReply();
+  }
+
+  /** The next reply, with push messages routed by pushHandling. */
+  async readReply(): Promise<Reply> {
+    for (;;) {
+      const reply = this.takeReply();
+      if (reply !== undefined) return reply;
+      if (this.failure) throw this.failure;
+      await this.waitForData();
+    }
+  }
+
+  /** A reply already received, if any (push messages routed as readReply does). */
+  takeReply(): Reply | undefined {
+    for (;;) {
+      const reply = this.parser.next();
+      if (reply === undefined || reply.type !== 'push' || this.pushHandling === 'inline') {
+        return reply;
+      }
+      if (typeof this.pushHandling === 'function') this.pushHandling(reply);
+    }
+  }
+
+  /** Resolves when bytes arrive or the connection ends. */
+  waitForData(): Promise<void> {
+    if (this.failure || this.parser.hasReply) return Promise.resolve();
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  /** Why the connection ended, once it has. */
+  get error(): ConnectionError | null {
+    return this.failure;
+  }
+
+  /**
+   * Stops parsing: from now on readRaw() returns the bytes as they come (the payload of a SYNC),
+   * starting with any already received.
+   */
+  rawMode(): void {
+    const pending = this.parser.takePending();
+    this.rawChunks = pending.length > 0 ? [pending] : [];
+  }
+
+  /** Switches back from rawMode(), parsing `rest` (bytes read beyond the raw payload) first. */
+  parseMode(rest: Buffer): void {
+    const chunks = this.rawChunks ?? [];
+    this.rawChunks = null;
+    if (rest.length > 0) this.receive(rest);
+    for (const chunk of chunks) this.receive(chunk);
+  }
+
+  /** The next raw chunk, or null once the connection has ended. */
+  async readRaw(): Promise<Buffer | null> {
+    for (;;) {
+      const chunk = this.rawChunks?.shift();
+      if (chunk !== undefined) return chunk;
+      if (this.failure) return null;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Closes the connection; pending reads fail as if the server had closed it. */
+  close(): void {
+    this.socket.destroy();
+    this.fail(new ConnectionError('eof', 'Server closed the connection'));
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.rawChunks) {
+      this.rawChunks.push(chunk);
+    } else {
+      try {
+        this.parser.feed(chunk);
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        this.socket.destroy();
+        this.fail(new ConnectionError('protocol', error.message));
+      }
+    }
+    this.notify();
+  }
+
+  private fail(error: ConnectionError): void {
+    this.failure ??= error;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+/** A command as a RESP multibulk; arguments are latin1 strings. */
+export function encodeCommand(args: readonly string[]): Buffer {
+  let out = `*${args.length}\r\n`;
+  for (const arg of args) out += `$${arg.length}\r\n${arg}\r\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+function tcpOrUnix(endpoint: Endpoint): net.NetConnectOpts {
+  return 'socket' in endpoint ? { path: endpoint.socket } : endpoint;
+}
+
+function secureContext(endpoint: Endpoint, options: TlsOptions): tls.ConnectionOptions {
+  const ca: Buffer[] = [];
+  if (options.cacert) ca.push(readFileSync(options.cacert));
+  if (options.cacertdir) {
+    for (const name of readdirSync(options.cacertdir)) {
+      ca.push(readFileSync(join(options.cacertdir, name)));
+    }
+  }
+  const host = 'host' in endpoint ? endpoint.host : undefined;
+  return {
+    ca: ca.length > 0 ? ca : undefined,
+    cert: options.cert ? readFileSync(options.cert) : undefined,
+    key: options.key ? readFileSync(options.key) : undefined,
+    servername: options.sni ?? (host && net.isIP(host) === 0 ? host : undefined),
+    rejectUnauthorized: !options.insecure,
+  };
+}
