@@ -8,6 +8,9 @@ import { ReplyError } from './context.js';
 import { Err } from './errors.js';
 import type { Command, CommandTable } from './table.js';
 
+/** Bound on remembered command-name spellings, so odd casings cannot grow the cache forever. */
+const MAX_SPELLINGS = 4096;
+
 /** Commands that run immediately even inside MULTI. */
 const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -34,6 +37,7 @@ export const enum GateResult {
 }
 
 export class Gate {
+  private readonly bySpelling = new Map<string, Command>();
   constructor(
     private readonly table: CommandTable,
     private readonly hooks: GateHooks,
@@ -41,7 +45,7 @@ export class Gate {
 
   /** Looks up the command (or subcommand) for argv, or replies with the error and returns null. */
   resolve(ctx: CommandContext, argv: string[]): Command | null {
-    const command = this.table.get(lowerAscii(argv[0]));
+    const command = this.lookup(argv[0]);
     if (command === undefined) {
       this.reject(ctx, null, Err.unknownCommand(argv[0], argv.slice(1)));
       return null;
@@ -114,6 +118,21 @@ export class Gate {
       this.hooks.propagate(ctx.db.id, ctx.propagateAs ?? argv);
     }
     this.hooks.commandExecuted?.(ctx, command, argv, micros);
+  }
+
+  /**
+   * The command for a name as the client spelled it. Clients send one spelling per command
+   * ("SET", "set"), so spellings that resolved are remembered and the hot path skips lower-casing.
+   */
+  private lookup(name: string): Command | undefined {
+    let command = this.bySpelling.get(name);
+    if (command === undefined) {
+      command = this.table.get(lowerAscii(name));
+      if (command !== undefined && this.bySpelling.size < MAX_SPELLINGS) {
+        this.bySpelling.set(name, command);
+      }
+    }
+    return command;
   }
 
   private reject(ctx: CommandContext, command: Command | null, message: string): void {

@@ -71,23 +71,23 @@ export class RespParser {
     return this.buf.length + (this.big === null ? 0 : this.big.length);
   }
 
-  /** Appends received bytes (copied: the chunk may be reused by the caller). */
-  feed(chunk: Buffer): void {
+  /** Appends chunk[0, length) (copied: the caller may reuse the chunk). */
+  feed(chunk: Buffer, length = chunk.length): void {
     let from = 0;
     if (this.big !== null) {
-      from = Math.min(chunk.length, this.bigNeed - this.bigFill);
+      from = Math.min(length, this.bigNeed - this.bigFill);
       this.reserveBig(this.bigFill + from);
       chunk.copy(this.big, this.bigFill, 0, from);
       this.bigFill += from;
-      if (from === chunk.length) return;
+      if (from === length) return;
     }
-    const size = chunk.length - from;
+    const size = length - from;
     if (this.pos === this.end) {
       this.pos = 0;
       this.end = 0;
     }
     if (this.end + size > this.buf.length) this.makeRoom(size);
-    chunk.copy(this.buf, this.end, from);
+    chunk.copy(this.buf, this.end, from, length);
     this.end += size;
   }
 

@@ -11,6 +11,7 @@ import { CommandContext } from '../dispatch/context.js';
 import { GateResult } from '../dispatch/gate.js';
 import type { ClientView } from '../dispatch/services.js';
 import type { KvikServer } from './server.js';
+import { readSocketInto } from './socket-reader.js';
 
 /** Stop reading from a client while this much output waits in its socket. */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
@@ -26,26 +27,30 @@ export class Connection implements ClientView {
   private pausedArgv: string[] | null = null;
   private closed = false;
   private readPaused = false;
+  private readonly socket: Socket;
 
   constructor(
     private readonly server: KvikServer,
-    private readonly socket: Socket,
+    accepted: Socket,
     id: number,
   ) {
-    const local = socket.remoteAddress === undefined;
+    const local = accepted.remoteAddress === undefined;
     const addr = local
       ? '/unixsocket:0'
-      : `${stripV4Mapped(socket.remoteAddress)}:${socket.remotePort}`;
+      : `${stripV4Mapped(accepted.remoteAddress)}:${accepted.remotePort}`;
     const laddr = local
       ? '/unixsocket:0'
-      : `${stripV4Mapped(socket.localAddress)}:${socket.localPort}`;
+      : `${stripV4Mapped(accepted.localAddress)}:${accepted.localPort}`;
     this.state = new ClientState(id, addr, laddr, server.keyspace.clock.now(), local);
     this.state.authenticated = server.defaultUserNoPass();
     this.reply = new ReplyWriter(server);
     this.ctx = new CommandContext(this.state, this.reply, server);
-    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    this.fd = (accepted as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    const socket = readSocketInto(accepted, server.readBuffer, (bytes, length) =>
+      this.onRead(bytes, length),
+    );
+    this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.onClose());
@@ -98,11 +103,12 @@ export class Connection implements ClientView {
     }
   }
 
-  private onData(chunk: Buffer): void {
-    this.server.stats.totalNetInputBytes += chunk.length;
-    this.server.stats.totalReadsProcessed++;
+  private onRead(bytes: Buffer, length: number): void {
+    const stats = this.server.stats;
+    stats.totalNetInputBytes += length;
+    stats.totalReadsProcessed++;
     this.state.lastInteraction = this.server.keyspace.clock.now();
-    this.parser.feed(chunk);
+    this.parser.feed(bytes, length);
     this.processInput();
   }
 
@@ -142,6 +148,7 @@ export class Connection implements ClientView {
       this.socket.destroy();
       return;
     }
+    this.parser.shrinkIfIdle();
     this.flush();
   }
 

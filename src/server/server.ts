@@ -66,6 +66,8 @@ export class KvikServer implements ServerServices {
   hz = 10;
   private pauseState: PauseState | null = null;
   private readonly connections = new Map<number, Connection>();
+  /** The buffer every connection reads into; each read is parsed before the next (socket-reader.ts). */
+  readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
   private readonly pausedConnections = new Set<Connection>();
   private resumeScheduled = false;
