@@ -7,6 +7,7 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
 import { hashCommands } from './hash.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
 import { listCommands } from './list.js';
 import { objectCommands } from './object.js';
@@ -30,4 +31,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...hyperloglogCommands,
 ];

@@ -28,6 +28,11 @@ export class StringBuffer {
     this.length = size;
   }
 
+  /** Drops the bytes from `size` on; the capacity stays (sdsIncrLen with a negative increment). */
+  truncate(size: number): void {
+    if (size < this.length) this.length = size;
+  }
+
   append(bytes: string): void {
     const start = this.length;
     this.grow(start + bytes.length);

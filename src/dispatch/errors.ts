@@ -76,6 +76,21 @@ export const Err = {
   noSuchClient: 'ERR No such client',
   pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  // HyperLogLog.
+  notHll: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
+  hllCorrupt: 'INVALIDOBJ Corrupted HLL object detected',
+  hllNoSuchKey: 'ERR The specified key does not exist',
+  hllNotSparse: 'ERR HLL encoding is not sparse',
+  pfdebugUnknown: (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub.split('\0')[0]}'`,
+  // Bitmaps.
+  bitOffset: 'ERR bit offset is not an integer or out of range',
+  bitValue: 'ERR bit is not an integer or out of range',
+  bitposBit: 'ERR The bit argument must be 1 or 0.',
+  bitopNotKeys: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType:
+    'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflow: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRoWrite: 'ERR BITFIELD_RO only supports the GET subcommand',
 } as const;
 
 /**

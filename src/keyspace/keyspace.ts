@@ -230,6 +230,15 @@ export class Keyspace {
     this.dirty += dirty;
   }
 
+  /**
+   * A change that sends no keyspace event (PFCOUNT storing its cached cardinality, as Redis's
+   * signalModifiedKey without notifyKeyspaceEvent): WATCH hears of it and the dirty counter moves.
+   */
+  keyModified(db: Database, key: string): void {
+    this.listener.keyModified(db, key);
+    this.dirty++;
+  }
+
   /** A keyspace event without a modification (e.g. `keymiss`, or a second event for one write). */
   notify(db: Database, key: string, type: NotifyClass, event: string): void {
     this.listener.keyspaceEvent(type, event, key, db.id);
