@@ -95,7 +95,7 @@ export const debug = defineCommand({
       return sub.run(ctx, argv);
     }
     if (sub === undefined && UNSUPPORTED.has(name)) {
-      return ctx.reply.error(`ERR DEBUG ${name.toUpperCase()} is not supported by Kvik`);
+      return ctx.reply.error(Err.debugUnsupported(name.toUpperCase()));
     }
     ctx.reply.error(Err.subcommandSyntax(argv[1], 'debug'));
   },
@@ -134,9 +134,7 @@ function packedThreshold(ctx: CommandContext, text: string): void {
   };
   const size = match ? Number(match[1] || '0') * units[(match[2] ?? 'b').toLowerCase()] : NaN;
   if (Number.isNaN(size) || size > 2 ** 32 - 2 ** 20) {
-    return ctx.reply.error(
-      'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
-    );
+    return ctx.reply.error(Err.packedThreshold);
   }
   ctx.server.debug.quicklistPackedThreshold = size === 0 ? 2 ** 30 : size;
   ctx.reply.ok();
@@ -252,7 +250,7 @@ function protocol(ctx: CommandContext, type: string): void {
       }
       return reply.bulk('Some real reply following the attribute');
     case 'push':
-      if (reply.resp < 3) return reply.error('ERR RESP2 is not supported by this command');
+      if (reply.resp < 3) return reply.error(Err.resp2NotSupported);
       reply.push(2);
       reply.bulk('server-cpu-usage');
       reply.integer(42);
@@ -264,10 +262,7 @@ function protocol(ctx: CommandContext, type: string): void {
     case 'false':
       return reply.boolean(false);
     default:
-      return reply.error(
-        'ERR Wrong protocol type name. Please use one of the following: ' +
-          'string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
-      );
+      return reply.error(Err.protocolType);
   }
 }
 
@@ -280,7 +275,7 @@ function populate(ctx: CommandContext, argv: string[]): void {
   const count = positiveLong(argv[2]);
   const size = argv.length === 5 ? positiveLong(argv[4]) : 0;
   if (count === null || size === null) {
-    return ctx.reply.error('ERR value is out of range, must be positive');
+    return ctx.reply.error(Err.notPositive);
   }
   const prefix = argv.length >= 4 ? argv[3] : 'key';
   for (let j = 0; j < count; j++) {

@@ -39,6 +39,20 @@ export const Err = {
   debugDisabled: (command: string) =>
     `ERR ${command} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  // CONFIG
+  configUnknownOption: (name: string) =>
+    `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
+  configSetFailed: (name: string, reason: string) =>
+    `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`,
+  noConfigFile: 'ERR The server is running without a config file',
+  configRewriteFailed: (reason: string) => `ERR Rewriting config file: ${reason}`,
+  // DEBUG
+  packedThreshold: 'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
+  protocolType:
+    'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+  resp2NotSupported: 'ERR RESP2 is not supported by this command',
+  notPositive: 'ERR value is out of range, must be positive',
+  debugUnsupported: (subcommand: string) => `ERR DEBUG ${subcommand} is not supported by Kvik`,
   timeoutNegative: 'ERR timeout is negative',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   expireOptions: 'ERR NX and XX, GT or LT options at the same time are not compatible',

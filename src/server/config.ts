@@ -5,6 +5,7 @@
  * are also cached as plain JS values for the hot path (numberValue, boolValue).
  */
 import { createHash } from 'node:crypto';
+import { Err } from '../dispatch/errors.js';
 import type { ConfigStore } from '../dispatch/services.js';
 import { globMatch } from '../keyspace/glob.js';
 import { CONFIG_PARAMS, type ParamSpec } from './config-params.js';
@@ -133,9 +134,8 @@ export class Config implements ConfigStore {
       if (reason) refused = { name, reason };
       entries.push(entry);
     }
-    if (unknown !== null)
-      return `ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`;
-    if (refused !== null) return failed(refused.name, refused.reason);
+    if (unknown !== null) return Err.configUnknownOption(unknown);
+    if (refused !== null) return Err.configSetFailed(refused.name, refused.reason);
 
     const previous = entries.map((entry) => this.values.get(entry.spec.name));
     const changed: Entry[] = [];
@@ -149,7 +149,7 @@ export class Config implements ConfigStore {
       });
       if ('error' in parsed) {
         this.restore(entries.slice(0, i + 1), previous);
-        return failed(name, parsed.error);
+        return Err.configSetFailed(name, parsed.error);
       }
       this.store(spec, parsed.value);
       if (!spec.type.equals(before, this.values.get(spec.name))) changed.push(entries[i]);
@@ -159,7 +159,7 @@ export class Config implements ConfigStore {
       if (error) {
         this.restore(entries, previous);
         for (const undone of changed) this.notify(undone.spec.name);
-        return failed(entry.name, error);
+        return Err.configSetFailed(entry.name, error);
       }
     }
     return null;
@@ -167,7 +167,7 @@ export class Config implements ConfigStore {
 
   /** CONFIG REWRITE: Redis's error reply, or null once the file is rewritten. */
   rewrite(): string | null {
-    if (this.file === null) return 'ERR The server is running without a config file';
+    if (this.file === null) return Err.noConfigFile;
     const params = CONFIG_PARAMS.map((spec) => ({
       name: spec.name,
       lines: spec.type.rewrite(spec.name, this.values.get(spec.name), this.defaults.get(spec.name)),
@@ -175,7 +175,7 @@ export class Config implements ConfigStore {
     params.push({ name: 'user', lines: [{ text: this.defaultUserLine(), force: true }] });
     params.push({ name: 'loadmodule', lines: [] });
     const error = rewriteConfigFile(this.file, params, (name) => this.entry(name)?.spec.name);
-    return error === null ? null : `ERR Rewriting config file: ${error}`;
+    return error === null ? null : Err.configRewriteFailed(error);
   }
 
   /**
@@ -234,10 +234,6 @@ export class Config implements ConfigStore {
     if (typeof normalized === 'bigint') this.plain.set(spec.name, Number(normalized));
     else if (typeof normalized === 'boolean') this.plain.set(spec.name, normalized);
   }
-}
-
-function failed(name: string, reason: string): string {
-  return `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
 }
 
 export function sha256Hex(text: string): string {
