@@ -22,6 +22,7 @@ export const time = defineCommand({
   flags: ['loading', 'stale', 'fast'],
   tips: ['nondeterministic_output'],
   handler: (ctx) => {
+    // From the server clock (injectable for tests), which counts milliseconds.
     const now = ctx.keyspace.clock.now();
     ctx.reply.array(2);
     ctx.reply.bulk(String(Math.floor(now / 1000)));
