@@ -117,7 +117,7 @@ export class Connection implements ClientView {
     const server = this.server;
     const limits = this.limits;
     limits.maxBulkLen = server.config.numberValue('proto-max-bulk-len');
-    while (!this.closed && !this.state.closeAfterReply) {
+    while (!this.closed && !this.readPaused && !this.state.closeAfterReply) {
       let argv = this.pausedArgv;
       if (argv === null) {
         limits.authRequired = server.authRequired(this.ctx);
@@ -142,6 +142,9 @@ export class Connection implements ClientView {
         break;
       }
       this.applyReplyMode(before);
+      // A client that pipelines without reading its replies: past the high-water mark the rest
+      // of its input waits until its socket drains, so its replies cannot pile up without bound.
+      if (this.reply.out.length > OUTPUT_HIGH_WATER) this.flush();
     }
     if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
       // Redis closes such a client without a reply.
