@@ -183,6 +183,20 @@ function clientUnpause(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends the wait of a client blocked on keys; 1 if it was. */
+function clientUnblock(ctx: CommandContext, argv: string[]): void {
+  if (argv.length > 4) throw new ReplyError(Err.subcommandSyntax(argv[1], argv[0]));
+  let withError = false;
+  if (argv.length === 4) {
+    const reason = optionName(argv[3]);
+    if (reason !== 'timeout' && reason !== 'error') throw new ReplyError(Err.unblockReason);
+    withError = reason === 'error';
+  }
+  const id = parseInt64(argv[2]);
+  if (id === null) throw new ReplyError(Err.notInteger);
+  ctx.reply.integer(ctx.server.blocking.unblock(Number(id), withError) ? 1 : 0);
+}
+
 /** CLIENT NO-EVICT ON|OFF: exempts this client from client eviction (maxmemory-clients). */
 function clientNoEvict(ctx: CommandContext, argv: string[]): void {
   ctx.client.noEvict = parseOnOff(argv[2]);
@@ -231,6 +245,7 @@ export const client = defineCommand({
     sub('unpause', 2, clientUnpause, { flags: ['admin'] }),
     sub('no-evict', 3, clientNoEvict, { flags: ['admin'] }),
     sub('no-touch', 3, clientNoTouch),
+    sub('unblock', -3, clientUnblock, { flags: ['admin'] }),
     defineCommand({
       name: 'help',
       arity: 2,

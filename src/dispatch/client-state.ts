@@ -2,6 +2,7 @@
  * What the server knows about one connection, without the socket: identity, selected database,
  * protocol, flags, transaction state. Handlers read and change it through the context.
  */
+import type { BlockRequest } from './services.js';
 import type { Command } from './table.js';
 
 /** CLIENT REPLY modes. SKIP silences the next command's reply only. */
@@ -31,6 +32,8 @@ export class ClientState {
   /** Keys watched with WATCH, as `${db}\0${key}`; dirty once any of them changed. */
   readonly watched = new Set<string>();
   watchDirty = false;
+  /** The blocking command (BLPOP ...) this client waits in, or null. */
+  blockedOn: BlockRequest | null = null;
   lastCommand = 'NULL';
   readonly createdAt: number;
   lastInteraction: number;

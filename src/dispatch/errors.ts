@@ -61,7 +61,7 @@ export const Err = {
   unsupportedOption: (option: string) => `ERR Unsupported option ${option.split('\0')[0]}`,
   invalidCursor: 'ERR invalid cursor',
   /** getRangeLongFromObjectOrReply's error for an integer outside [min, max]. */
-  valueOutOfRange: (min: number, max: number) =>
+  valueOutOfRange: (min: number | bigint, max: number | bigint) =>
     `ERR value is out of range, value must between ${min} and ${max}`,
   invalidFirstDbIndex: 'ERR invalid first DB index',
   invalidSecondDbIndex: 'ERR invalid second DB index',
@@ -90,6 +90,21 @@ export const Err = {
   noSuchClient: 'ERR No such client',
   pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  // Lists and hashes.
+  mustBePositive: 'ERR value is out of range, must be positive',
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  countNotPositive: 'ERR count should be greater than 0',
+  hashValueNotInteger: 'ERR hash value is not an integer',
+  hashValueNotFloat: 'ERR hash value is not a float',
+  valueNanOrInfinity: 'ERR value is NaN or Infinity',
+  valueOutOfRangePlain: 'ERR value is out of range',
+  // Blocking operations.
+  unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
   // HyperLogLog.
   notHll: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
   hllCorrupt: 'INVALIDOBJ Corrupted HLL object detected',

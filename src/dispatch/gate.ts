@@ -26,6 +26,11 @@ export interface GateHooks {
   isPaused(ctx: CommandContext, command: Command): boolean;
   /** Propagates a write (AOF, replicas, MONITOR-less feed). */
   propagate(dbId: number, argv: string[]): void;
+  /**
+   * After each top-level command ran (a whole MULTI/EXEC or script counts as one): clients
+   * blocked on keys it wrote are served here (Redis's handleClientsBlockedOnKeys after call).
+   */
+  afterTopLevelCommand?(): void;
   /** After every executed command (MONITOR, slowlog, latency hooks hang here later). */
   commandExecuted?(ctx: CommandContext, command: Command, argv: string[], micros: number): void;
 }
@@ -37,6 +42,8 @@ export const enum GateResult {
 }
 
 export class Gate {
+  /** How many calls are running, one inside the other (EXEC and scripts call commands). */
+  private depth = 0;
   private readonly bySpelling = new Map<string, Command>();
   constructor(
     private readonly table: CommandTable,
@@ -89,7 +96,13 @@ export class Gate {
       return GateResult.Done;
     }
     this.call(ctx, command, argv);
+    if (this.depth === 0) this.hooks.afterTopLevelCommand?.();
     return GateResult.Done;
+  }
+
+  /** Whether the command running was called by another (inside EXEC or a script). */
+  get nested(): boolean {
+    return this.depth > 1;
   }
 
   /** Runs a command that passed the gate (also used by EXEC for queued commands). */
@@ -101,11 +114,14 @@ export class Gate {
     ctx.command = command;
     ctx.propagateAs = null;
     const started = performance.now();
+    this.depth++;
     try {
       (command.handler as NonNullable<Command['handler']>)(ctx, argv);
     } catch (err) {
       if (!(err instanceof ReplyError)) throw err;
       ctx.reply.error(err.message);
+    } finally {
+      this.depth--;
     }
     const micros = (performance.now() - started) * 1000;
     const stats = command.stats;

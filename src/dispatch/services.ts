@@ -5,6 +5,7 @@
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { RespVersion } from '../resp/reply.js';
 import type { ClientState } from './client-state.js';
+import type { CommandContext } from './context.js';
 import type { CommandTable } from './table.js';
 
 export interface ConfigStore {
@@ -81,6 +82,44 @@ export interface DebugSettings {
   quicklistPackedThreshold: number;
 }
 
+/**
+ * A command waiting for keys (BLPOP, BLMOVE, BZPOPMIN, XREAD ...), as the blocking service holds
+ * it until it is served, times out, is unblocked or its client goes away.
+ */
+export interface BlockRequest {
+  /** The keys it waits on, in the command's order. */
+  readonly keys: readonly string[];
+  /** When it times out, in ms since the epoch; 0 waits for ever. */
+  readonly deadline: number;
+  /**
+   * Called in the blocked client's context after a command wrote one of its keys. Serves the
+   * client as its command would (replies, signals the keys it changes, sets ctx.propagateAs to
+   * what it wrote) and returns true, or returns false to keep waiting. A ReplyError it throws is
+   * its reply (the client is served with the error).
+   */
+  serve(ctx: CommandContext, key: string): boolean;
+  /** Replies as the command does when its timeout passes (or CLIENT UNBLOCK ... TIMEOUT). */
+  timedOut(ctx: CommandContext): void;
+}
+
+/** Blocking operations: clients waiting for keys, served first come, first served. */
+export interface BlockingService {
+  /**
+   * Whether the running command may block. Not inside MULTI/EXEC or a script: there a blocking
+   * command answers at once as its non-blocking form would, as in Redis.
+   */
+  mayBlock(): boolean;
+  /**
+   * Blocks the client of ctx with the request; its later commands wait until it is served, times
+   * out, is unblocked or disconnects. The command replies nothing meanwhile.
+   */
+  block(ctx: CommandContext, request: BlockRequest): void;
+  /** CLIENT UNBLOCK: ends a blocked client's wait with its timeout reply or an error. */
+  unblock(clientId: number, withError: boolean): boolean;
+  /** Blocked clients that have a timeout (INFO's clients_in_timeout_table). */
+  readonly clientsWithTimeout: number;
+}
+
 export type ShutdownMode = {
   save?: boolean;
   noSave?: boolean;
@@ -108,6 +147,8 @@ export interface ServerServices {
   defaultUserNoPass(): boolean;
   /** INFO text for INFO's arguments (section names, default, all, everything; none: default). */
   info(sections: readonly string[]): string;
+  /** Clients blocked on keys (BLPOP ...). */
+  readonly blocking: BlockingService;
   /** DEBUG's switches. */
   readonly debug: DebugSettings;
   /** New random replication ids (DEBUG CHANGE-REPL-ID). */

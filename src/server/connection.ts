@@ -80,9 +80,9 @@ export class Connection implements ClientView {
     return (this.readPaused ? '' : 'r') + (this.socket.writableLength > 0 ? 'w' : '');
   }
 
-  /** A client whose command CLIENT PAUSE holds counts as blocked, as in Redis. */
+  /** Blocked on keys (BLPOP ...), or with a command CLIENT PAUSE holds, as Redis counts it. */
   get blocked(): boolean {
-    return this.pausedArgv !== null;
+    return this.state.blockedOn !== null || this.pausedArgv !== null;
   }
 
   readonly isPubSub = false;
@@ -117,7 +117,8 @@ export class Connection implements ClientView {
     const server = this.server;
     const limits = this.limits;
     limits.maxBulkLen = server.config.numberValue('proto-max-bulk-len');
-    while (!this.closed && !this.readPaused && !this.state.closeAfterReply) {
+    // A client blocked on keys reads nothing more until its wait ends.
+    while (!this.closed && !this.state.closeAfterReply && this.state.blockedOn === null) {
       let argv = this.pausedArgv;
       if (argv === null) {
         limits.authRequired = server.authRequired(this.ctx);
@@ -141,10 +142,9 @@ export class Connection implements ClientView {
         server.waitForUnpause(this);
         break;
       }
+      // The reply of a command that blocked comes when its wait ends.
+      if (this.state.blockedOn !== null) break;
       this.applyReplyMode(before);
-      // A client that pipelines without reading its replies: past the high-water mark the rest
-      // of its input waits until its socket drains, so its replies cannot pile up without bound.
-      if (this.reply.out.length > OUTPUT_HIGH_WATER) this.flush();
     }
     if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
       // Redis closes such a client without a reply.

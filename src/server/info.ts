@@ -163,7 +163,7 @@ function clientFields(server: KvikServer): Fields {
     ['client_recent_max_output_buffer', maxOutput],
     ['blocked_clients', blocked],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', server.blocking.clientsWithTimeout],
   ];
 }
 

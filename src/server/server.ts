@@ -25,6 +25,7 @@ import { CommandTable, type Command } from '../dispatch/table.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { isLocalClient } from '../commands/config.js';
 import { Err } from '../dispatch/errors.js';
+import { BlockingService } from './blocking.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
@@ -56,6 +57,7 @@ export class KvikServer implements ServerServices {
   readonly metrics = new ServerMetrics();
   readonly latency = new CommandLatencies();
   readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
+  readonly blocking: BlockingService;
   /** INFO's run_id: random per server, as Redis's. */
   readonly runId: string;
   /** The replication ids and offsets INFO replication shows (a primary without replicas). */
@@ -108,11 +110,19 @@ export class KvikServer implements ServerServices {
     this.applyKeyspaceConfig();
     this.activeExpire = new ActiveExpire(this.keyspace);
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.blocking = new BlockingService({
+      keyspace: this.keyspace,
+      stats: this.stats,
+      isNested: () => this.gate.nested,
+      propagate: (dbId, argv) => this.propagate(dbId, argv),
+      resume: (clientId) => this.resumeUnblocked(clientId),
+    });
     this.gate = new Gate(this.commands, {
       authRequired: (ctx) => this.authRequired(ctx),
       protectedRefusal: (ctx) => this.debugRefusal(ctx),
       isPaused: (ctx, command) => this.isPaused(ctx, command),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
+      afterTopLevelCommand: () => this.blocking.serveReadyKeys(),
       commandExecuted: (_ctx, command, _argv, micros) => {
         if (this.config.boolValue('latency-tracking')) this.latency.record(command, micros);
       },
@@ -195,6 +205,7 @@ export class KvikServer implements ServerServices {
   }
 
   removeConnection(connection: Connection): void {
+    this.blocking.clientGone(connection.state.id);
     this.connections.delete(connection.state.id);
     this.pausedConnections.delete(connection);
   }
@@ -291,7 +302,15 @@ export class KvikServer implements ServerServices {
     return this.config.get('requirepass') === '';
   }
 
-  private keyModified(_db: Database, _key: string): void {
+  /** A client's wait ended (served, timed out, unblocked): it runs what it has pipelined since. */
+  private resumeUnblocked(clientId: number): void {
+    // As in Redis, after the command that served it, not inside it.
+    queueMicrotask(() => this.connections.get(clientId)?.processInput());
+  }
+
+  private keyModified(db: Database, key: string): void {
+    // Clients blocked on the key may be served after the command.
+    this.blocking.keyWritten(db.id, key);
     // WATCH and client-side caching hang here (transactions and tracking issues).
   }
 
@@ -435,6 +454,7 @@ export class KvikServer implements ServerServices {
       }
     }
     if (this.pause !== null && this.keyspace.clock.now() >= this.pause.until) this.unpause();
+    this.blocking.expireTimeouts();
   }
 
   /** Stops accepting, finishes pending replies, closes every client. Idempotent. */

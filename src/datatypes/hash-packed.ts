@@ -1,0 +1,140 @@
+/**
+ * The compact form of a small hash, Kvik's listpack: every field and value, in insertion order,
+ * in ONE latin1 string. Each entry is a length header and its bytes; the header is one char for
+ * lengths up to 254, and char 255 followed by four big-endian length bytes for longer ones. One
+ * flat string costs a single heap object instead of one per field and per value, which is what
+ * keeps many small hashes about as small as Redis keeps them.
+ *
+ * Strings are immutable, so every change builds a new one (Redis's listpack moves memory on each
+ * change too; small hashes stay small). Changes are assembled with join(), which yields a flat
+ * string rather than a rope of concatenations.
+ */
+
+const LONG_HEADER = 255;
+
+/** The header of an entry of `length` bytes. */
+function header(length: number): string {
+  if (length < LONG_HEADER) return String.fromCharCode(length);
+  return String.fromCharCode(
+    LONG_HEADER,
+    (length >>> 24) & 0xff,
+    (length >>> 16) & 0xff,
+    (length >>> 8) & 0xff,
+    length & 0xff,
+  );
+}
+
+/** The length of the entry whose header starts at pos. */
+function entryLength(packed: string, pos: number): number {
+  const first = packed.charCodeAt(pos);
+  if (first < LONG_HEADER) return first;
+  return (
+    packed.charCodeAt(pos + 1) * 0x1000000 +
+    ((packed.charCodeAt(pos + 2) << 16) |
+      (packed.charCodeAt(pos + 3) << 8) |
+      packed.charCodeAt(pos + 4))
+  );
+}
+
+/** Where the bytes of the entry whose header starts at pos begin. */
+function entryStart(packed: string, pos: number): number {
+  return packed.charCodeAt(pos) < LONG_HEADER ? pos + 1 : pos + 5;
+}
+
+/** One field/value pair, as positions in the packed string. */
+export interface PackedPair {
+  /** Where the field's header starts (the pair's start). */
+  at: number;
+  /** Where the value's header starts. */
+  valueAt: number;
+  /** Where the pair ends (the next pair's start). */
+  end: number;
+}
+
+/** The entry of a field and value, ready to append. */
+export function packPair(field: string, value: string): string {
+  return header(field.length) + field + header(value.length) + value;
+}
+
+/** The pair that starts at pos (which must be a pair's start). */
+export function pairAt(packed: string, pos: number): PackedPair {
+  const fieldEnd = entryStart(packed, pos) + entryLength(packed, pos);
+  return {
+    at: pos,
+    valueAt: fieldEnd,
+    end: entryStart(packed, fieldEnd) + entryLength(packed, fieldEnd),
+  };
+}
+
+/** The field of the pair starting at pos. */
+export function fieldAt(packed: string, pos: number): string {
+  const start = entryStart(packed, pos);
+  return packed.slice(start, start + entryLength(packed, pos));
+}
+
+/** The value of a pair. */
+export function valueOf(packed: string, pair: PackedPair): string {
+  return packed.slice(entryStart(packed, pair.valueAt), pair.end);
+}
+
+/** The start of the pair whose field equals `field`, or -1. */
+export function findField(packed: string, field: string): number {
+  const length = field.length;
+  let pos = 0;
+  while (pos < packed.length) {
+    const fieldLength = entryLength(packed, pos);
+    const start = entryStart(packed, pos);
+    if (fieldLength === length && packed.startsWith(field, start)) return pos;
+    const valueAt = start + fieldLength;
+    pos = entryStart(packed, valueAt) + entryLength(packed, valueAt);
+  }
+  return -1;
+}
+
+/** The number of pairs. */
+export function pairCount(packed: string): number {
+  let count = 0;
+  for (let pos = 0; pos < packed.length; pos = pairAt(packed, pos).end) count++;
+  return count;
+}
+
+/** The packed string with the pair's value replaced. */
+export function replaceValue(packed: string, pair: PackedPair, value: string): string {
+  return [packed.slice(0, pair.valueAt), header(value.length), value, packed.slice(pair.end)].join(
+    '',
+  );
+}
+
+/** The packed string with a pair appended. */
+export function appendPair(packed: string, field: string, value: string): string {
+  return [packed, header(field.length), field, header(value.length), value].join('');
+}
+
+/** The packed string without the pair. */
+export function removePair(packed: string, pair: PackedPair): string {
+  if (pair.at === 0) return detachedSlice(packed, pair.end, packed.length);
+  if (pair.end === packed.length) return detachedSlice(packed, 0, pair.at);
+  return [packed.slice(0, pair.at), packed.slice(pair.end)].join('');
+}
+
+/** V8 makes slices of 13 chars or more views that keep the whole string alive. */
+const SLICE_VIEW_MIN_LENGTH = 13;
+
+/**
+ * s.slice(start, end) as a string of its own, which does not keep s alive (for what is stored):
+ * joining two non-empty parts makes V8 copy them into a new flat string.
+ */
+export function detachedSlice(s: string, start: number, end: number): string {
+  if (end - start < SLICE_VIEW_MIN_LENGTH) return s.slice(start, end);
+  return [s.slice(start, start + 1), s.slice(start + 1, end)].join('');
+}
+
+/** Calls visit with every field and value, in order. */
+export function forEachPair(packed: string, visit: (field: string, value: string) => void): void {
+  let pos = 0;
+  while (pos < packed.length) {
+    const pair = pairAt(packed, pos);
+    visit(fieldAt(packed, pos), valueOf(packed, pair));
+    pos = pair.end;
+  }
+}
