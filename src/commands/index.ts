@@ -1,5 +1,6 @@
 /** Every command Kvik implements, by group. The server builds its command table from this list. */
 import type { CommandSpec } from '../dispatch/command.js';
+import { bitmapCommands } from './bitmap.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
@@ -32,4 +33,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...hyperloglogCommands,
+  ...bitmapCommands,
 ];
