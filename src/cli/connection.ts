@@ -107,12 +107,15 @@ export class CliConnection {
   }
 
   drained(): Promise<void> {
+    if (!this.socket.writableNeedDrain || this.failure) return Promise.resolve();
     return new Promise((resolve) => {
-      if (!this.socket.writableNeedDrain || this.failure) resolve();
-      else {
-        this.socket.once('drain', resolve);
-        this.socket.once('close', resolve);
-      }
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
     });
   }
 

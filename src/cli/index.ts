@@ -18,8 +18,12 @@ import { splitInlineArgs } from '../resp/inline.js';
 import { cliVersion } from './version.js';
 
 /** Runs the CLI with the arguments after `kvik cli`; resolves to the exit status. */
-export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const parsed = parseOptions(argv, process.env, io.stdoutIsTty, cliVersion());
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const parsed = parseOptions(argv, env, io.stdoutIsTty, cliVersion());
   if (parsed instanceof OptionsExit) {
     io.out(parsed.stdout);
     io.err(parsed.stderr);

@@ -109,7 +109,11 @@ async function editorLoop(state: ReplState, interrupted: Interruption): Promise<
       rl.prompt();
       hints.paint();
       const line = await lines.next();
-      if (line.done) return;
+      if (line.done) {
+        // Ctrl-C or Ctrl-D: linenoise ends the line it was editing.
+        output.write('\n');
+        return;
+      }
       rl.pause();
       input.setRawMode(false);
       const result = await interrupted.guard(runLine(state, toBytes(line.value)));
