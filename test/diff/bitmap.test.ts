@@ -81,6 +81,10 @@ describe('SETBIT and GETBIT against redis-server', () => {
       ['GETBIT', 'k', '99999999999999999999'],
       ['GETBIT', 'k'],
       ['SETBIT', 'k', '0'],
+      ['HSET', 'h', 'f', 'v'],
+      ['SETBIT', 'h', '0', '1'],
+      ['GETBIT', 'h', '0'],
+      ['GETBIT', 'h', '-1'],
     ]);
   });
 });
@@ -114,7 +118,8 @@ describe('BITCOUNT against redis-server', () => {
   it('reports errors as Redis does, after looking the key up', async () => {
     const pair = await env.pair();
     await fixtures(pair);
-    for (const key of ['missing', 'foo']) {
+    await pair.same('LPUSH', 'list', 'a');
+    for (const key of ['missing', 'foo', 'list']) {
       await pair.sameAll([
         ['BITCOUNT', key, '0'],
         ['BITCOUNT', key, 'a', 'b'],
@@ -162,7 +167,8 @@ describe('BITPOS against redis-server', () => {
   it('reports errors as Redis does', async () => {
     const pair = await env.pair();
     await fixtures(pair);
-    for (const key of ['missing', 'foo']) {
+    await pair.same('LPUSH', 'list', 'a');
+    for (const key of ['missing', 'foo', 'list']) {
       await pair.sameAll([
         ['BITPOS', key, '2'],
         ['BITPOS', key, '-1'],
@@ -213,7 +219,7 @@ describe('BITOP against redis-server', () => {
     ]);
   });
 
-  it('refuses unknown operations and NOT with several keys', async () => {
+  it('refuses unknown operations, NOT with several keys and keys of other types', async () => {
     const pair = await env.pair();
     await fixtures(pair);
     await pair.sameAll([
@@ -223,7 +229,12 @@ describe('BITOP against redis-server', () => {
       ['BITOP', 'NOT', 'dest', 'foo', 'int'],
       ['BITOP', 'NOT', 'dest'],
       ['BITOP', 'AND', 'dest'],
+      ['HSET', 'hash', 'f', 'v'],
+      ['BITOP', 'AND', 'dest', 'foo', 'hash'],
+      ['BITOP', 'NOT', 'dest', 'hash'],
       ['EXISTS', 'dest'],
+      ['BITOP', 'NOT', 'hash', 'foo'],
+      ['TYPE', 'hash'],
     ]);
   });
 });
@@ -357,6 +368,12 @@ describe('BITFIELD and BITFIELD_RO against redis-server', () => {
       ['OBJECT', 'ENCODING', 'n'],
       ['BITFIELD', 'n', 'SET', 'u4', '0', '1', 'GET', 'u8', '24', 'GET', 'u8', '40'],
       ['GET', 'n'],
+      ['HSET', 'h', 'f', 'v'],
+      ['BITFIELD', 'h', 'GET', 'u8', '0'],
+      ['BITFIELD', 'h', 'SET', 'u8', '0', '1'],
+      ['BITFIELD', 'h', 'SET', 'u8', 'x', '1'],
+      ['BITFIELD_RO', 'h', 'GET', 'u8', '0'],
+      ['BITFIELD_RO', 'h', 'SET', 'u8', '0', '1'],
       ['BITFIELD'],
       ['BITFIELD_RO'],
     ]);

@@ -151,8 +151,9 @@ describe('PFADD and PFCOUNT against redis-server', () => {
       ['SET', 'badenc', 'HYLL\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\xff'],
       ['SET', 'shortdense', 'HYLL\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'],
       ['SET', 'headeronly', header],
+      ['RPUSH', 'list', 'a'],
     ]);
-    for (const key of ['str', 'short', 'int', 'magic', 'badenc', 'shortdense']) {
+    for (const key of ['str', 'short', 'int', 'magic', 'badenc', 'shortdense', 'list']) {
       await pair.sameAll([
         ['PFADD', key, 'x'],
         ['PFCOUNT', key],
