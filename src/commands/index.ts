@@ -14,6 +14,7 @@ import { listCommands } from './list.js';
 import { objectCommands } from './object.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
+import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
 import { zsetCommands } from './zset.js';
 
@@ -32,6 +33,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...streamCommands,
   ...hyperloglogCommands,
   ...bitmapCommands,
 ];

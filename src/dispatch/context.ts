@@ -18,7 +18,11 @@ export class CommandContext {
   db: Database;
   /** The command being run. */
   command: Command | null = null;
-  /** Set by a handler that wants its write propagated as other arguments (SET EX -> SET PXAT). */
+  /**
+   * Set by a handler that wants its write propagated as other arguments (SET EX -> SET PXAT). An
+   * empty array propagates nothing: the command propagated its effects itself through
+   * server.propagate (Redis's preventCommandPropagation, as XREADGROUP and XCLAIM do).
+   */
   propagateAs: string[] | null = null;
   readonly keyspace: Keyspace;
 

@@ -120,7 +120,60 @@ export const Err = {
     'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflow: 'ERR Invalid OVERFLOW type specified',
   bitfieldRoWrite: 'ERR BITFIELD_RO only supports the GET subcommand',
+  // Streams. Names printed with %s stop at a NUL byte, as in Redis.
+  invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',
+  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
+  streamExhausted:
+    'ERR The stream has exhausted the last possible ID, unable to add more items',
+  streamElementsTooLarge: 'ERR Elements are too large to be stored',
+  trimBothStrategies: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  maxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
+  limitNegative: 'ERR The LIMIT argument must be >= 0.',
+  limitWithoutStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  xtrimWithoutStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
+  limitWithoutApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
+  invalidStartId: 'ERR invalid start ID for the interval',
+  invalidEndId: 'ERR invalid end ID for the interval',
+  xreadUnbalanced:
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  xreadGroupOption: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadNoackOption: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadgroupMissingGroup: 'ERR Missing GROUP option for XREADGROUP',
+  xreadgroupDollar:
+    'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  xreadGreaterThan:
+    'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  xreadgroupNoGroup: (key: string, group: string) =>
+    `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`,
+  noKeyOrGroup: (key: string, group: string) =>
+    `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`,
+  noGroupForKey: (group: string, key: string) =>
+    `NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`,
+  groupDestroyedWhileBlocked:
+    'NOGROUP the consumer group this client was blocked on no longer exists',
+  busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  xgroupKeyMissing:
+    'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  entriesReadNegative: 'ERR value for ENTRIESREAD must be positive or -1',
+  entriesAddedNegative: 'ERR entries_added must be positive',
+  xsetidBelowMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xsetidBelowTop: 'ERR The ID specified in XSETID is smaller than the target stream top item',
+  xsetidEntriesAdded:
+    'ERR The entries_added specified in XSETID is smaller than the target stream length',
+  xclaimArgument: (what: string) => `ERR Invalid ${what} argument for XCLAIM`,
+  xclaimOption: (option: string) => `ERR Unrecognized XCLAIM option '${cString(option)}'`,
+  xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
+  xautoclaimCount: 'ERR COUNT must be > 0',
+  xautoclaimCountMemory:
+    'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
 } as const;
+
+/** The text of an argument Redis prints with %s: up to the first NUL byte. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
 
 /**
  * Redis shows at most 128 bytes of a user-supplied name in an error; longer ones are cut there,

@@ -130,8 +130,10 @@ export class Gate {
     if (ctx.server.stats.totalErrorReplies > errorsBefore) stats.failedCalls++;
     ctx.client.commandsProcessed++;
     ctx.server.stats.totalCommandsProcessed++;
-    if (command.isWrite && keyspace.dirty !== dirtyBefore) {
-      this.hooks.propagate(ctx.db.id, ctx.propagateAs ?? argv);
+    // The handler may have set it (TypeScript still sees the null assigned above).
+    const propagateAs = ctx.propagateAs as string[] | null;
+    if (command.isWrite && keyspace.dirty !== dirtyBefore && propagateAs?.length !== 0) {
+      this.hooks.propagate(ctx.db.id, propagateAs ?? argv);
     }
     this.hooks.commandExecuted?.(ctx, command, argv, micros);
   }

@@ -116,6 +116,11 @@ export interface BlockingService {
   block(ctx: CommandContext, request: BlockRequest): void;
   /** CLIENT UNBLOCK: ends a blocked client's wait with its timeout reply or an error. */
   unblock(clientId: number, withError: boolean): boolean;
+  /**
+   * Marks a key ready for its waiters though its value was not modified (Redis's
+   * signalKeyAsReady alone): XGROUP DESTROY wakes the XREADGROUP waiters of the group.
+   */
+  keyWritten(dbId: number, key: string): void;
   /** Blocked clients that have a timeout (INFO's clients_in_timeout_table). */
   readonly clientsWithTimeout: number;
 }
