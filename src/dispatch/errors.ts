@@ -102,6 +102,22 @@ export const Err = {
   hashValueNotFloat: 'ERR hash value is not a float',
   valueNanOrInfinity: 'ERR value is NaN or Infinity',
   valueOutOfRangePlain: 'ERR value is out of range',
+  // Sets and sorted sets.
+  keysExceedArgs: "ERR Number of keys can't be greater than number of args",
+  cardinalityLimitNegative: "ERR LIMIT can't be negative",
+  countOutOfLongRange:
+    'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  zaddXxAndNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  scoreNaN: 'ERR resulting score is not a number (NaN)',
+  minMaxNotFloat: 'ERR min or max is not a float',
+  minMaxNotLex: 'ERR min or max not valid string range item',
+  zrangeLimitByRank:
+    'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresByLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  atLeastOneKey: (command: string) => `ERR at least 1 input key is needed for '${command}' command`,
+  weightNotFloat: 'ERR weight value is not a float',
   // Blocking operations.
   unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
   unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
