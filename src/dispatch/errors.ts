@@ -138,23 +138,27 @@ export const Err = {
   bitfieldRoWrite: 'ERR BITFIELD_RO only supports the GET subcommand',
   // Streams. Names printed with %s stop at a NUL byte, as in Redis.
   invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',
-  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddIdTooSmall:
+    'ERR The ID specified in XADD is equal or smaller than the target stream top item',
   xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
-  streamExhausted:
-    'ERR The stream has exhausted the last possible ID, unable to add more items',
+  streamExhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
   streamElementsTooLarge: 'ERR Elements are too large to be stored',
-  trimBothStrategies: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  trimBothStrategies:
+    'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
   maxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
   limitNegative: 'ERR The LIMIT argument must be >= 0.',
-  limitWithoutStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  limitWithoutStrategy:
+    'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
   xtrimWithoutStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
   limitWithoutApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
   invalidStartId: 'ERR invalid start ID for the interval',
   invalidEndId: 'ERR invalid end ID for the interval',
   xreadUnbalanced:
     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
-  xreadGroupOption: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
-  xreadNoackOption: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadGroupOption:
+    'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadNoackOption:
+    'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
   xreadgroupMissingGroup: 'ERR Missing GROUP option for XREADGROUP',
   xreadgroupDollar:
     'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
@@ -173,7 +177,8 @@ export const Err = {
     'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
   entriesReadNegative: 'ERR value for ENTRIESREAD must be positive or -1',
   entriesAddedNegative: 'ERR entries_added must be positive',
-  xsetidBelowMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xsetidBelowMaxDeleted:
+    'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
   xsetidBelowTop: 'ERR The ID specified in XSETID is smaller than the target stream top item',
   xsetidEntriesAdded:
     'ERR The entries_added specified in XSETID is smaller than the target stream length',

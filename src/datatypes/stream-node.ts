@@ -1,0 +1,304 @@
+/**
+ * A stream node: a run of consecutive entries packed into one byte buffer, as Redis packs them
+ * into one listpack per radix tree node. The first entry's field names become the node's master
+ * fields; a later entry with exactly those fields stores only its values.
+ *
+ * Each entry is encoded as: a flags byte (deleted, same-fields), the ms part as a varint delta
+ * from the node's master ID, the seq part as a varint, then either the values alone (same fields)
+ * or a field count and field/value pairs, each string as a varint length and its latin1 bytes.
+ * Entries are never removed from a node, only flagged deleted (tombstones), as in Redis; the
+ * whole node goes when its last live entry does.
+ */
+import { add, normalize, subtract, toBigInt, type StreamId, type U64 } from './stream-id.js';
+import {
+  LISTPACK_EMPTY_BYTES,
+  listpackIntSize,
+  listpackStringSize,
+} from './stream-listpack-size.js';
+
+const FLAG_DELETED = 1;
+const FLAG_SAME_FIELDS = 2;
+
+/** Strings shorter than this are copied byte by byte; longer ones with one native call. */
+const NATIVE_COPY_LENGTH = 24;
+
+export interface StreamEntry {
+  id: StreamId;
+  /** Field names and values, alternating. */
+  fields: string[];
+}
+
+export class StreamNode {
+  /** Entries with the deleted flag clear, and with it set (Redis's count and deleted). */
+  live = 0;
+  deleted = 0;
+  /** Bytes of the master entry and of every entry in Redis's listpack encoding. */
+  private listpackBytes: number;
+  private data: Buffer;
+  private used = 0;
+  /** Where each entry starts in `data`. */
+  private starts: Uint32Array;
+  /** Decoding cursor and the last decoded ID, so that scans allocate nothing. */
+  private pos = 0;
+  private curMs: U64 = 0;
+  private curSeq: U64 = 0;
+
+  /**
+   * @param master the ID of the node's first entry, its key in Redis's radix tree
+   * @param masterFields the first entry's field names (shared with other nodes when equal)
+   */
+  constructor(
+    readonly master: StreamId,
+    readonly masterFields: readonly string[],
+  ) {
+    let bytes = listpackIntSize(masterFields.length) + listpackIntSize(0);
+    for (const field of masterFields) bytes += listpackStringSize(field);
+    this.listpackBytes = bytes;
+    this.data = Buffer.allocUnsafeSlow(128);
+    this.starts = new Uint32Array(8);
+  }
+
+  /** Entries in the node, deleted ones included. */
+  get size(): number {
+    return this.live + this.deleted;
+  }
+
+  /** Redis's lpBytes() of the listpack holding these entries. */
+  get lpBytes(): number {
+    return (
+      LISTPACK_EMPTY_BYTES +
+      this.listpackBytes +
+      listpackIntSize(this.live) +
+      listpackIntSize(this.deleted)
+    );
+  }
+
+  /** Appends an entry; `args[from...]` holds `count` field/value pairs. */
+  append(id: StreamId, args: readonly string[], from: number, count: number): void {
+    const same = this.hasMasterFields(args, from, count);
+    const msDelta = unsignedDelta(id.ms, this.master.ms);
+    let bytes = 1 + varintSize(msDelta) + varintSize(id.seq);
+    let lpBytes =
+      listpackIntSize(same ? FLAG_SAME_FIELDS : 0) +
+      listpackIntSize(typeof msDelta === 'number' ? msDelta : BigInt.asIntN(64, msDelta)) +
+      listpackIntSize(subtract(id.seq, this.master.seq)) +
+      listpackIntSize(same ? count + 3 : 2 * count + 4);
+    if (!same) {
+      bytes += varintSize(count);
+      lpBytes += listpackIntSize(count);
+    }
+    const end = from + 2 * count;
+    for (let i = same ? from + 1 : from; i < end; i += same ? 2 : 1) {
+      const length = args[i].length;
+      bytes += varintSize(length) + length;
+      lpBytes += listpackStringSize(args[i]);
+    }
+    this.reserve(bytes);
+    const start = this.used;
+    this.pos = start;
+    this.data[this.pos++] = same ? FLAG_SAME_FIELDS : 0;
+    this.writeVarint(msDelta);
+    this.writeVarint(id.seq);
+    if (!same) this.writeVarint(count);
+    for (let i = same ? from + 1 : from; i < end; i += same ? 2 : 1) this.writeString(args[i]);
+    this.used = this.pos;
+    this.starts[this.size] = start;
+    this.live++;
+    this.listpackBytes += lpBytes;
+  }
+
+  /** The ID of entry `index` (deleted or not). */
+  idAt(index: number): StreamId {
+    this.decodeHeader(index);
+    return { ms: this.curMs, seq: this.curSeq };
+  }
+
+  isDeleted(index: number): boolean {
+    return (this.data[this.starts[index]] & FLAG_DELETED) !== 0;
+  }
+
+  /** Compares entry `index`'s ID with `id`, without allocating. */
+  compareAt(index: number, id: StreamId): number {
+    this.decodeHeader(index);
+    if (this.curMs !== id.ms) return this.curMs < id.ms ? -1 : 1;
+    if (this.curSeq !== id.seq) return this.curSeq < id.seq ? -1 : 1;
+    return 0;
+  }
+
+  /** The index of the first entry (deleted or not) whose ID is >= id; `size` if none. */
+  lowerBound(id: StreamId): number {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareAt(mid, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Entry `index` with its fields and values. */
+  entryAt(index: number): StreamEntry {
+    const flags = this.decodeHeader(index);
+    const id = { ms: this.curMs, seq: this.curSeq };
+    let fields: string[];
+    if (flags & FLAG_SAME_FIELDS) {
+      const names = this.masterFields;
+      fields = new Array<string>(names.length * 2);
+      for (let i = 0; i < names.length; i++) {
+        fields[2 * i] = names[i];
+        fields[2 * i + 1] = this.readString();
+      }
+    } else {
+      const count = this.readVarint() as number;
+      fields = new Array<string>(count * 2);
+      for (let i = 0; i < count * 2; i++) fields[i] = this.readString();
+    }
+    return { id, fields };
+  }
+
+  /** Flags entry `index` deleted (it must be live). */
+  markDeleted(index: number): void {
+    this.data[this.starts[index]] |= FLAG_DELETED;
+    this.live--;
+    this.deleted++;
+  }
+
+  /** Releases the spare capacity kept for appending, once the node is no longer the tail. */
+  compact(): void {
+    if (this.data.length > this.used) {
+      const data = Buffer.allocUnsafeSlow(this.used);
+      this.data.copy(data, 0, 0, this.used);
+      this.data = data;
+    }
+    if (this.starts.length > this.size) this.starts = this.starts.slice(0, this.size);
+  }
+
+  clone(): StreamNode {
+    const copy = new StreamNode(this.master, this.masterFields);
+    copy.live = this.live;
+    copy.deleted = this.deleted;
+    copy.listpackBytes = this.listpackBytes;
+    copy.data = Buffer.allocUnsafeSlow(this.data.length);
+    this.data.copy(copy.data, 0, 0, this.used);
+    copy.used = this.used;
+    copy.starts = this.starts.slice();
+    return copy;
+  }
+
+  private hasMasterFields(args: readonly string[], from: number, count: number): boolean {
+    const names = this.masterFields;
+    if (names.length !== count) return false;
+    for (let i = 0; i < count; i++) if (names[i] !== args[from + 2 * i]) return false;
+    return true;
+  }
+
+  /** Reads entry `index`'s flags and ID; the cursor is left on what follows. */
+  private decodeHeader(index: number): number {
+    this.pos = this.starts[index];
+    const flags = this.data[this.pos++];
+    const delta = this.readVarint();
+    this.curMs = delta === 0 ? this.master.ms : add(this.master.ms, delta);
+    this.curSeq = this.readVarint();
+    return flags;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.used + bytes;
+    if (needed > this.data.length) {
+      const data = Buffer.allocUnsafeSlow(Math.max(needed, this.data.length * 2));
+      this.data.copy(data, 0, 0, this.used);
+      this.data = data;
+    }
+    if (this.size === this.starts.length) {
+      const starts = new Uint32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+  }
+
+  private writeVarint(v: U64): void {
+    const data = this.data;
+    if (typeof v === 'number') {
+      while (v >= 128) {
+        data[this.pos++] = (v % 128) + 128;
+        v = Math.floor(v / 128);
+      }
+      data[this.pos++] = v;
+      return;
+    }
+    while (v >= 128n) {
+      data[this.pos++] = Number(v % 128n) + 128;
+      v /= 128n;
+    }
+    data[this.pos++] = Number(v);
+  }
+
+  private readVarint(): U64 {
+    const data = this.data;
+    const start = this.pos;
+    let b = data[this.pos++];
+    if (b < 128) return b;
+    // Up to 7 bytes (49 bits) add up exactly in a double; longer ones take the bigint path.
+    let value = b - 128;
+    let scale = 128;
+    for (let n = 1; n < 7; n++) {
+      b = data[this.pos++];
+      if (b < 128) return value + b * scale;
+      value += (b - 128) * scale;
+      scale *= 128;
+    }
+    this.pos = start;
+    let big = 0n;
+    let shift = 0n;
+    do {
+      b = data[this.pos++];
+      big |= BigInt(b & 127) << shift;
+      shift += 7n;
+    } while (b >= 128);
+    return normalize(big);
+  }
+
+  private writeString(s: string): void {
+    const length = s.length;
+    this.writeVarint(length);
+    if (length < NATIVE_COPY_LENGTH) {
+      const data = this.data;
+      let p = this.pos;
+      for (let i = 0; i < length; i++) data[p++] = s.charCodeAt(i);
+    } else {
+      this.data.latin1Write(s, this.pos, length);
+    }
+    this.pos += length;
+  }
+
+  private readString(): string {
+    const length = this.readVarint() as number;
+    const start = this.pos;
+    this.pos += length;
+    return this.data.latin1Slice(start, this.pos);
+  }
+}
+
+/** ms - masterMs for an entry of the node (never negative: IDs only grow). */
+function unsignedDelta(ms: U64, masterMs: U64): U64 {
+  if (typeof ms === 'number' && typeof masterMs === 'number') return ms - masterMs;
+  return normalize(toBigInt(ms) - toBigInt(masterMs));
+}
+
+function varintSize(v: U64): number {
+  if (v < 128) return 1;
+  let size = 1;
+  if (typeof v === 'number') {
+    while (v >= 128) {
+      v = Math.floor(v / 128);
+      size++;
+    }
+    return size;
+  }
+  while (v >= 128n) {
+    v /= 128n;
+    size++;
+  }
+  return size;
+}
