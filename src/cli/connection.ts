@@ -59,6 +59,29 @@ export function systemErrorText(error: Error): string {
   return (code !== undefined && SYSTEM_ERRORS[code]) || error.message;
 }
 
+/** Certificate checks that fail in OpenSSL's SSL_connect as "certificate verify failed". */
+const CERTIFICATE_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+]);
+
+function connectErrorText(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+    return 'SSL_connect failed: certificate verify failed';
+  }
+  return systemErrorText(error);
+}
+
 export class CliConnection {
   private readonly parser = new ReplyParser();
   private failure: ConnectionError | null = null;
@@ -82,7 +105,7 @@ export class CliConnection {
         ? tls.connect({ ...tcpOrUnix(endpoint), ...secureContext(endpoint, tlsOptions) })
         : net.connect(tcpOrUnix(endpoint));
       const ready = tlsOptions ? 'secureConnect' : 'connect';
-      const onError = (error: Error) => reject(new Error(systemErrorText(error)));
+      const onError = (error: Error) => reject(new Error(connectErrorText(error)));
       socket.once('error', onError);
       socket.once(ready, () => {
         socket.off('error', onError);
@@ -94,6 +117,12 @@ export class CliConnection {
   get isClosed(): boolean {
     return this.failure !== null;
   }
+
+  /**
+   * A read met the end of the connection. Like hiredis, which learns that a server went away
+   * only when it reads, a connection closed while idle is not known broken before it is used.
+   */
+  failureSeen = false;
 
   /** Sends one command. */
   send(args: readonly string[]): void {
@@ -130,7 +159,10 @@ export class CliConnection {
     for (;;) {
       const reply = this.takeReply();
       if (reply !== undefined) return reply;
-      if (this.failure) throw this.failure;
+      if (this.failure) {
+        this.failureSeen = true;
+        throw this.failure;
+      }
       await this.waitForData();
     }
   }
@@ -232,8 +264,11 @@ function secureContext(endpoint: Endpoint, options: TlsOptions): tls.ConnectionO
   const ca: Buffer[] = [];
   if (options.cacert) ca.push(readFileSync(options.cacert));
   if (options.cacertdir) {
-    for (const name of readdirSync(options.cacertdir)) {
-      ca.push(readFileSync(join(options.cacertdir, name)));
+    // The directory's certificates (OpenSSL finds them by hashed names; any name does here).
+    for (const entry of readdirSync(options.cacertdir, { withFileTypes: true })) {
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      const content = readFileSync(join(options.cacertdir, entry.name));
+      if (content.includes('-----BEGIN CERTIFICATE-----')) ca.push(content);
     }
   }
   const host = 'host' in endpoint ? endpoint.host : undefined;
@@ -243,5 +278,7 @@ function secureContext(endpoint: Endpoint, options: TlsOptions): tls.ConnectionO
     key: options.key ? readFileSync(options.key) : undefined,
     servername: options.sni ?? (host && net.isIP(host) === 0 ? host : undefined),
     rejectUnauthorized: !options.insecure,
+    // Like redis-cli (hiredis), the certificate chain is verified, not the name it is issued to.
+    checkServerIdentity: () => undefined,
   };
 }

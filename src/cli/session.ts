@@ -73,10 +73,7 @@ export class Session {
     } catch (error) {
       if (!quiet) {
         const where = useSocket ? this.options.socket : `${this.host}:${this.port}`;
-        const what = this.options.tls
-          ? 'Could not negotiate a TLS connection'
-          : `Could not connect to Redis at ${where}`;
-        this.io.err(`${what}: ${(error as Error).message}\n`);
+        this.io.err(`Could not connect to Redis at ${where}: ${(error as Error).message}\n`);
       }
       return false;
     }
@@ -195,36 +192,47 @@ export class Session {
   }
 
   /**
-   * Sends a command (`repeat` times; negative for ever) and prints its replies. False when the
-   * connection failed, so the caller may reconnect and retry.
+   * Runs a typed or command line command (`repeat` times; negative for ever) and prints its
+   * replies, as redis-cli's issueCommandRepeat: `help` is answered locally; a missing or broken
+   * connection is opened again first; a redirection (-c) sends the command again elsewhere.
+   * False when the command could not be run; the connection is then dropped.
    */
   async issueCommand(argv: string[], repeat = this.options.repeat): Promise<boolean> {
-    for (;;) {
-      this.clusterReissue = false;
-      if (!(await this.sendCommand(argv, repeat))) {
-        await this.connect({ force: true });
-        // Still failing: report it; the next command tries to connect again.
-        if (!(await this.sendCommand(argv, repeat))) {
-          this.printContextError();
-          return false;
-        }
-      }
-      if (!(this.options.cluster && this.clusterReissue)) return true;
-      await this.connect({ force: true });
-    }
-  }
-
-  private printContextError(): void {
-    const error = this.conn?.error;
-    if (error) this.io.err(`Error: ${error.message}\n`);
-  }
-
-  private async sendCommand(argv: string[], repeat: number): Promise<boolean> {
     const name = argv[0].toLowerCase();
     if (name === 'help' || name === '?') {
       await this.outputHelp(argv.slice(1));
       return true;
     }
+    for (;;) {
+      if (this.clusterReissue || this.conn === null || this.conn.failureSeen) {
+        if (!(await this.connect({ force: true }))) {
+          this.printContextError();
+          this.clusterReissue = false;
+          return false;
+        }
+      }
+      this.clusterReissue = false;
+      if (this.clusterAsking && !(await this.sendAsking())) {
+        this.printContextError();
+        return false;
+      }
+      if (!(await this.sendCommand(argv, repeat))) {
+        this.printContextError();
+        this.conn?.close();
+        this.conn = null;
+        return false;
+      }
+      if (!(this.options.cluster && this.clusterReissue)) return true;
+    }
+  }
+
+  /** "Error: <why the connection failed>", empty when it did not. */
+  private printContextError(): void {
+    if (this.conn !== null) this.io.err(`Error: ${this.conn.error?.message ?? ''}\n`);
+  }
+
+  private async sendCommand(argv: string[], repeat: number): Promise<boolean> {
+    const name = argv[0].toLowerCase();
     if (this.conn === null) return false;
     const verbatim = printsVerbatim(argv);
     if (name === 'shutdown') this.shutdown = true;
@@ -238,7 +246,6 @@ export class Session {
       return false;
     }
     while (repeat < 0 || repeat-- > 0) {
-      if (this.clusterAsking && !(await this.sendAsking())) return false;
       this.conn!.send(argv);
       if (this.monitorMode) {
         await this.streamMonitor(verbatim);

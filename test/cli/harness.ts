@@ -52,7 +52,7 @@ export async function kvikCli(
   let stdout = '';
   let stderr = '';
   let lines = 0;
-  const stdin = Buffer.from(options.stdin ?? '', 'latin1');
+  const stdin = bytes(options.stdin ?? '');
   const io: CliIo = {
     out: (text) => {
       stdout += tty ? text.replaceAll('\n', '\r\n') : text;
@@ -98,7 +98,7 @@ export function spawnCli(argv: string[], options: RunOptions = {}): Promise<CliR
       }),
     );
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin === undefined ? undefined : Buffer.from(options.stdin, 'latin1'));
+    child.stdin.end(options.stdin === undefined ? undefined : bytes(options.stdin));
   });
 }
 
@@ -122,6 +122,10 @@ export async function assertSameBothWays(
 ): Promise<void> {
   await assertSame(port, args, { ...options, tty: false });
   await assertSame(port, args, { ...options, tty: true });
+}
+
+function bytes(data: string | Buffer): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
 }
 
 export function shellQuote(arg: string): string {
