@@ -27,7 +27,6 @@ import {
   valueBytes,
 } from '../datatypes/hyperloglog.js';
 import { hllSelfTest } from '../datatypes/hyperloglog-selftest.js';
-import { isString } from '../keyspace/values.js';
 import { keysAt } from './key-specs.js';
 import { mutableString, optionName } from './string-common.js';
 
@@ -37,10 +36,8 @@ function maxSparseBytes(ctx: CommandContext): number {
 
 /** A key's HLL for reading, or undefined when missing; WRONGTYPE unless a valid HLL string. */
 function readHll(ctx: CommandContext, key: string): string | StringBuffer | undefined {
-  const value = ctx.read(key);
-  if (value === undefined) return undefined;
-  if (!isString(value)) throw new ReplyError(Err.wrongType);
-  if (!isHll(value)) throw new ReplyError(Err.notHll);
+  const value = ctx.readString(key);
+  if (value !== undefined && !isHll(value)) throw new ReplyError(Err.notHll);
   return value;
 }
 
@@ -169,21 +166,29 @@ export const pfmerge = defineCommand({
 });
 
 /** PFDEBUG's subcommands, on an HLL already unshared for writing. */
-const PFDEBUG_SUBCOMMANDS: Record<string, (ctx: CommandContext, hll: StringBuffer) => void> = {
-  getreg: (ctx, hll) => {
-    toDense(ctx, hll);
-    const bytes = hll.bytes();
-    ctx.reply.array(HLL_REGISTERS);
-    for (let i = 0; i < HLL_REGISTERS; i++) ctx.reply.integer(denseGet(bytes, i));
-  },
-  decode: (ctx, hll) => {
-    const bytes = hll.bytes();
-    if (!isSparse(bytes)) throw new ReplyError(Err.hllNotSparse);
-    ctx.reply.bulk(decodeSparse(bytes));
-  },
-  encoding: (ctx, hll) => ctx.reply.status(isSparse(hll.bytes()) ? 'sparse' : 'dense'),
-  todense: (ctx, hll) => ctx.reply.integer(toDense(ctx, hll) ? 1 : 0),
-};
+type PfdebugSubcommand = (ctx: CommandContext, hll: StringBuffer) => void;
+
+const PFDEBUG_SUBCOMMANDS = new Map<string, PfdebugSubcommand>([
+  [
+    'getreg',
+    (ctx, hll) => {
+      toDense(ctx, hll);
+      const bytes = hll.bytes();
+      ctx.reply.array(HLL_REGISTERS);
+      for (let i = 0; i < HLL_REGISTERS; i++) ctx.reply.integer(denseGet(bytes, i));
+    },
+  ],
+  [
+    'decode',
+    (ctx, hll) => {
+      const bytes = hll.bytes();
+      if (!isSparse(bytes)) throw new ReplyError(Err.hllNotSparse);
+      ctx.reply.bulk(decodeSparse(bytes));
+    },
+  ],
+  ['encoding', (ctx, hll) => ctx.reply.status(isSparse(hll.bytes()) ? 'sparse' : 'dense')],
+  ['todense', (ctx, hll) => ctx.reply.integer(toDense(ctx, hll) ? 1 : 0)],
+]);
 
 /** Converts a sparse HLL to dense; true if it was sparse. Like Redis, counts dirty, no event. */
 function toDense(ctx: CommandContext, hll: StringBuffer): boolean {
@@ -204,9 +209,7 @@ export const pfdebug = defineCommand({
     const value = ctx.writeString(key);
     if (value === undefined) throw new ReplyError(Err.hllNoSuchKey);
     const hll = writableHll(ctx, key, value) as StringBuffer;
-    const run = Object.hasOwn(PFDEBUG_SUBCOMMANDS, optionName(subcommand))
-      ? PFDEBUG_SUBCOMMANDS[optionName(subcommand)]
-      : undefined;
+    const run = PFDEBUG_SUBCOMMANDS.get(optionName(subcommand));
     if (run === undefined) throw new ReplyError(Err.pfdebugUnknown(subcommand));
     run(ctx, hll);
   },

@@ -65,7 +65,7 @@ export function emptySparseBytes(): Buffer {
  * Redis does (an overflowing run is never visited).
  */
 export function forEachSparseRun(
-  bytes: Buffer,
+  bytes: Uint8Array,
   visit: (first: number, length: number, value: number) => void,
 ): boolean {
   const end = bytes.length;
@@ -94,7 +94,7 @@ export function forEachSparseRun(
 }
 
 /** PFDEBUG DECODE: the opcodes as text ("Z:12711 v:2,1 Z:3672"), valid or not. */
-export function decodeSparse(bytes: Buffer): string {
+export function decodeSparse(bytes: Uint8Array): string {
   const parts: string[] = [];
   const end = bytes.length;
   for (let p = HLL_HEADER_SIZE; p < end; p++) {

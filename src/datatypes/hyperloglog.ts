@@ -48,10 +48,9 @@ export function valueBytes(value: string | StringBuffer): Buffer {
 export function isHll(value: string | StringBuffer): boolean {
   const length = value.length;
   if (length < HLL_HEADER_SIZE) return false;
-  const at = (i: number): number =>
-    typeof value === 'string' ? value.charCodeAt(i) : value.byteAt(i);
-  if (at(0) !== 0x48 || at(1) !== 0x59 || at(2) !== 0x4c || at(3) !== 0x4c) return false;
-  const encoding = at(HLL_ENCODING_OFFSET);
+  const header = value.slice(0, HLL_ENCODING_OFFSET + 1);
+  if (!header.startsWith('HYLL')) return false;
+  const encoding = header.charCodeAt(HLL_ENCODING_OFFSET);
   if (encoding > HLL_SPARSE) return false;
   return encoding !== HLL_DENSE || length === HLL_DENSE_SIZE;
 }
@@ -138,7 +137,7 @@ export function countRegisters(bytes: Uint8Array): number | null {
   if (bytes[HLL_ENCODING_OFFSET] === HLL_DENSE) {
     denseHistogram(bytes, histogram);
   } else {
-    const valid = forEachSparseRun(bytes as Buffer, (_first, length, value) => {
+    const valid = forEachSparseRun(bytes, (_first, length, value) => {
       histogram[value] += length;
     });
     if (!valid) return null;
@@ -150,7 +149,7 @@ export function countRegisters(bytes: Uint8Array): number | null {
  * Raises each of `max`'s 16384 byte registers to the HLL's register where that is higher
  * (Redis's hllMerge). False if the HLL is corrupt.
  */
-export function mergeRegisters(max: Uint8Array, bytes: Buffer): boolean {
+export function mergeRegisters(max: Uint8Array, bytes: Uint8Array): boolean {
   if (bytes[HLL_ENCODING_OFFSET] === HLL_DENSE) {
     for (let i = 0; i < HLL_REGISTERS; i++) {
       const value = denseGet(bytes, i);
