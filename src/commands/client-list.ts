@@ -6,6 +6,7 @@
 import type { CommandContext } from '../dispatch/context.js';
 import type { ClientState } from '../dispatch/client-state.js';
 import type { ClientView } from '../dispatch/services.js';
+import { trackingFlags, trackingRedirect } from './client-tracking.js';
 import { optionName } from './string-common.js';
 
 export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
@@ -45,7 +46,8 @@ export function clientInfoLine(ctx: CommandContext, view: ClientView, argv: stri
     ` ssub=${view.shardSubscriptions} multi=${state.multi === null ? -1 : state.multi.length}` +
     ` qbuf=${view.queryBufferBytes} qbuf-free=${view.queryBufferFree} argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem} tot-mem=${totalMem}` +
-    ` events=${view.events} cmd=${state.lastCommand} user=${state.user} redir=-1` +
+    ` events=${view.events} cmd=${state.lastCommand} user=${state.user}` +
+    ` redir=${trackingRedirect(state)}` +
     ` resp=${view.resp}`
   );
 }
@@ -59,6 +61,7 @@ function clientFlags(view: ClientView): string {
   if (view.isPubSub) flags += 'P';
   if (state.multi !== null) flags += 'x';
   if (view.blocked) flags += 'b';
+  flags += trackingFlags(state);
   if (state.watchDirty) flags += 'd';
   if (state.closeAfterReply) flags += 'c';
   if (state.local) flags += 'U';

@@ -13,6 +13,7 @@ import { Err } from '../dispatch/errors.js';
 import { parseInt64 } from '../dispatch/numbers.js';
 import type { ClientView, PauseState, ServerServices } from '../dispatch/services.js';
 import { clientKill } from './client-kill.js';
+import { clientTrackingCommands } from './client-tracking.js';
 import { clientInfoLine, clientType, clientTypeByName } from './client-list.js';
 import { replyHelp } from './help.js';
 import { optionName } from './string-common.js';
@@ -245,6 +246,7 @@ export const client = defineCommand({
     sub('unpause', 2, clientUnpause, { flags: ['admin'] }),
     sub('no-evict', 3, clientNoEvict, { flags: ['admin'] }),
     sub('no-touch', 3, clientNoTouch),
+    ...clientTrackingCommands,
     sub('unblock', -3, clientUnblock, { flags: ['admin'] }),
     defineCommand({
       name: 'help',

@@ -15,8 +15,16 @@ export const ping = defineCommand({
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler: (ctx, argv) => {
     if (argv.length > 2) return ctx.reply.error(Err.wrongArity('ping'));
-    if (argv.length === 2) ctx.reply.bulk(argv[1]);
-    else ctx.reply.status('PONG');
+    if (ctx.client.subscriptions !== null && ctx.reply.resp === 2) {
+      // A subscribed RESP2 client reads messages: the pong comes as one, ["pong", argument].
+      ctx.reply.array(2);
+      ctx.reply.bulk('pong');
+      ctx.reply.bulk(argv.length === 2 ? argv[1] : '');
+    } else if (argv.length === 2) {
+      ctx.reply.bulk(argv[1]);
+    } else {
+      ctx.reply.status('PONG');
+    }
   },
 });
 
@@ -147,19 +155,22 @@ function replyServerHello(ctx: CommandContext): void {
 
 /**
  * RESET, as Redis 7.0's clearClientConnectionState: database 0, RESP2, the default user (and
- * unauthenticated if it has a password), no name, no transaction or watched keys, replies on.
+ * unauthenticated if it has a password), no name, no transaction or watched keys, no tracking, no
+ * subscriptions, replies on.
  * CLIENT NO-EVICT stays, as in 7.0; NO-TOUCH (a 7.2 flag) is cleared, as in 7.2.
  */
 function resetConnection(ctx: CommandContext): void {
   const client = ctx.client;
+  ctx.server.tracking.disable(client);
   ctx.selectDb(0);
   ctx.reply.resp = 2;
   client.user = 'default';
   client.authenticated = ctx.server.defaultUserNoPass();
   client.multi = null;
   client.multiError = false;
-  client.watched.clear();
+  ctx.server.watches.unwatchAll(client);
   client.watchDirty = false;
+  ctx.server.pubsub.unsubscribeAll(client);
   client.name = '';
   client.noTouch = false;
   // A CLIENT REPLY SKIP given just before still silences this very reply.

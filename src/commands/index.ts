@@ -12,10 +12,12 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
 import { listCommands } from './list.js';
 import { objectCommands } from './object.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
 import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
+import { transactionCommands } from './transaction.js';
 import { zsetCommands } from './zset.js';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -36,4 +38,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...streamCommands,
   ...hyperloglogCommands,
   ...bitmapCommands,
+  ...pubsubCommands,
+  ...transactionCommands,
 ];

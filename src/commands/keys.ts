@@ -304,9 +304,7 @@ export const flushall = defineCommand({
   tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
   handler: (ctx, argv) => {
     checkFlushOption(argv);
-    let removed = 0;
-    for (const db of ctx.keyspace.dbs) removed += ctx.keyspace.flushDb(db);
-    ctx.keyspace.dirty += removed + 1;
+    ctx.keyspace.dirty += ctx.keyspace.flushAll() + 1;
     ctx.reply.ok();
   },
 });

@@ -11,9 +11,12 @@ const SHARED_REFCOUNT = 2147483647;
 /** Redis shares the integers 0 to 9999 (OBJ_SHARED_INTEGERS). */
 const SHARED_INTEGERS = 10000;
 
-/** Runs `answer` on the value of argv[2], or replies null for a missing key. Never touches it. */
+/**
+ * Runs `answer` on the value of argv[2], or replies null for a missing key. Never touches it, and
+ * a miss raises no `keymiss` event (Redis's LOOKUP_NONOTIFY).
+ */
 function inspect(ctx: CommandContext, argv: string[], answer: (value: StoredValue) => void): void {
-  const value = ctx.keyspace.lookupRead(ctx.db, argv[2], false);
+  const value = ctx.keyspace.lookupRead(ctx.db, argv[2], false, false);
   if (value === undefined) ctx.reply.nullBulk();
   else answer(value);
 }

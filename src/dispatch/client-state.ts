@@ -2,7 +2,7 @@
  * What the server knows about one connection, without the socket: identity, selected database,
  * protocol, flags, transaction state. Handlers read and change it through the context.
  */
-import type { BlockRequest } from './services.js';
+import type { BlockRequest, TrackingOptions } from './services.js';
 import type { Command } from './table.js';
 
 /** CLIENT REPLY modes. SKIP silences the next command's reply only. */
@@ -29,9 +29,13 @@ export class ClientState {
   /** A MULTI in progress: the queued commands, and whether EXEC must fail (EXECABORT). */
   multi: QueuedCommand[] | null = null;
   multiError = false;
-  /** Keys watched with WATCH, as `${db}\0${key}`; dirty once any of them changed. */
-  readonly watched = new Set<string>();
+  /** Keys watched with WATCH, by `${db}\0${key}`; watchDirty once one of them changed. */
+  readonly watched = new Map<string, WatchedKey>();
   watchDirty = false;
+  /** Pub/Sub subscriptions; null while the client has none (it is not in Pub/Sub mode). */
+  subscriptions: ClientSubscriptions | null = null;
+  /** CLIENT TRACKING: null while it is off. */
+  tracking: ClientTracking | null = null;
   /** The blocking command (BLPOP ...) this client waits in, or null. */
   blockedOn: BlockRequest | null = null;
   lastCommand = 'NULL';
@@ -52,4 +56,36 @@ export class ClientState {
     this.createdAt = now;
     this.lastInteraction = now;
   }
+}
+
+/** What one client listens to, each kind in the order it subscribed. */
+export class ClientSubscriptions {
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+
+  /** Every subscription of every kind: the client leaves Pub/Sub mode when this is 0. */
+  get total(): number {
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
+  }
+}
+
+/** A client's CLIENT TRACKING mode. */
+export interface ClientTracking {
+  readonly options: TrackingOptions;
+  /** CLIENT CACHING YES|NO was given for the next command (OPTIN / OPTOUT modes). */
+  caching: boolean;
+  /** The client invalidations are redirected to has gone (CLIENT LIST flag R). */
+  brokenRedirect: boolean;
+}
+
+/** A key a client watches (WATCH). */
+export class WatchedKey {
+  constructor(
+    readonly client: ClientState,
+    readonly dbId: number,
+    readonly key: string,
+    /** Expired but not yet deleted when watched: its deletion then changes nothing. */
+    public expired: boolean,
+  ) {}
 }

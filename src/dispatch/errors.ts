@@ -90,6 +90,35 @@ export const Err = {
   noSuchClient: 'ERR No such client',
   pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  // Pub/Sub and client-side caching.
+  pubsubContext: (command: string) =>
+    `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  denyBlocking: (command: string) => `ERR ${command} isn't allowed for a DENY BLOCKING client`,
+  trackingRedirectTwice: 'ERR A client can only redirect to a single other client',
+  trackingRedirectMissing: 'ERR The client ID you want redirect to does not exist',
+  trackingPrefixWithoutBcast: 'ERR PREFIX option requires BCAST mode to be enabled',
+  trackingBcastSwitch:
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingOptInBcast: 'ERR OPTIN and OPTOUT are not compatible with BCAST',
+  trackingOptInOptOut: "ERR You can't specify both OPTIN mode and OPTOUT mode",
+  trackingOptSwitch:
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingPrefixOverlap: (prefix: string, existing: string) =>
+    `ERR Prefix '${prefix}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`,
+  trackingPrefixOverlapsProvided: (prefix: string, other: string) =>
+    `ERR Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`,
+  cachingWithoutOptMode:
+    'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+  cachingYesWithoutOptIn:
+    'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+  cachingNoWithoutOptOut:
+    'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
+  // Transactions.
+  multiNested: 'ERR MULTI calls can not be nested',
+  watchInsideMulti: 'ERR WATCH inside MULTI is not allowed',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   // Lists and hashes.
   mustBePositive: 'ERR value is out of range, must be positive',
   lposRankZero:

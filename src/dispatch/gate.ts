@@ -14,6 +14,19 @@ const MAX_SPELLINGS = 4096;
 /** Commands that run immediately even inside MULTI. */
 const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+/** The only commands a subscribed RESP2 client may send (its replies would mix with messages). */
+const PUBSUB_CONTEXT = new Set([
+  'ping',
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'quit',
+  'reset',
+]);
+
 export interface GateHooks {
   /** True when the client must authenticate first (requirepass set, not yet authenticated). */
   authRequired(ctx: CommandContext): boolean;
@@ -26,6 +39,13 @@ export interface GateHooks {
   isPaused(ctx: CommandContext, command: Command): boolean;
   /** Propagates a write (AOF, replicas, MONITOR-less feed). */
   propagate(dbId: number, argv: string[]): void;
+  /**
+   * A top-level command starts, and ends: an execution unit. What it propagates, with everything
+   * run inside it (EXEC's queued commands, lazy expiry), leaves together at its end, in MULTI ...
+   * EXEC when there are several; so do the invalidations its client's tracking must hear of.
+   */
+  unitStarted(ctx: CommandContext): void;
+  unitEnded(ctx: CommandContext): void;
   /**
    * After each top-level command ran (a whole MULTI/EXEC or script counts as one): clients
    * blocked on keys it wrote are served here (Redis's handleClientsBlockedOnKeys after call).
@@ -45,6 +65,7 @@ export class Gate {
   /** How many calls are running, one inside the other (EXEC and scripts call commands). */
   private depth = 0;
   private readonly bySpelling = new Map<string, Command>();
+
   constructor(
     private readonly table: CommandTable,
     private readonly hooks: GateHooks,
@@ -87,11 +108,25 @@ export class Gate {
       this.reject(ctx, command, Err.noAuth);
       return GateResult.Done;
     }
+    const client = ctx.client;
+    if (client.multi !== null && command.flags.has('no_multi')) {
+      this.reject(ctx, command, Err.multiNotAllowed);
+      return GateResult.Done;
+    }
+    // RESP3 carries messages as push frames beside replies; RESP2 cannot tell them apart.
+    if (
+      client.subscriptions !== null &&
+      ctx.reply.resp === 2 &&
+      !PUBSUB_CONTEXT.has(command.fullName)
+    ) {
+      this.reject(ctx, command, Err.pubsubContext(command.fullName));
+      return GateResult.Done;
+    }
     // Before queueing: Redis holds a write under CLIENT PAUSE WRITE even inside MULTI.
     if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
-    const client = ctx.client;
     if (client.multi !== null && !MULTI_PASSTHROUGH.has(command.parent?.name ?? command.name)) {
-      client.multi.push({ command, argv });
+      // An aborted transaction keeps answering QUEUED but stores nothing more, as in Redis.
+      if (!client.multiError && !client.watchDirty) client.multi.push({ command, argv });
       ctx.reply.status('QUEUED');
       return GateResult.Done;
     }
@@ -108,7 +143,12 @@ export class Gate {
   /** Runs a command that passed the gate (also used by EXEC for queued commands). */
   call(ctx: CommandContext, command: Command, argv: string[]): void {
     const keyspace = ctx.keyspace;
-    keyspace.updateTime();
+    const topLevel = this.depth === 0;
+    if (topLevel) {
+      // One time for the whole command, transaction or script, as Redis's fixed_time_expire.
+      keyspace.updateTime();
+      this.hooks.unitStarted(ctx);
+    }
     const dirtyBefore = keyspace.dirty;
     const errorsBefore = ctx.server.stats.totalErrorReplies;
     ctx.command = command;
@@ -135,6 +175,7 @@ export class Gate {
     if (command.isWrite && keyspace.dirty !== dirtyBefore && propagateAs?.length !== 0) {
       this.hooks.propagate(ctx.db.id, propagateAs ?? argv);
     }
+    if (topLevel) this.hooks.unitEnded(ctx);
     this.hooks.commandExecuted?.(ctx, command, argv, micros);
   }
 

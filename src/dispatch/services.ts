@@ -6,7 +6,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { RespVersion } from '../resp/reply.js';
 import type { ClientState } from './client-state.js';
 import type { CommandContext } from './context.js';
-import type { CommandTable } from './table.js';
+import type { Command, CommandTable } from './table.js';
 
 export interface ConfigStore {
   /** The current value as CONFIG GET prints it, or undefined for an unknown name. */
@@ -80,6 +80,56 @@ export interface DebugSettings {
   activeExpire: boolean;
   /** DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this long or longer get a plain node. */
   quicklistPackedThreshold: number;
+}
+
+/** The three kinds of Pub/Sub subscription: SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE. */
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/** Pub/Sub: clients' subscriptions, and message delivery to them. */
+export interface PubSubService {
+  /** Subscribes a client to a channel, pattern or shard channel; false if it already was. */
+  subscribe(client: ClientState, kind: SubscriptionKind, name: string): boolean;
+  /** Ends one subscription; false if the client did not have it. */
+  unsubscribe(client: ClientState, kind: SubscriptionKind, name: string): boolean;
+  /** Ends every subscription of a client, without replies (RESET). */
+  unsubscribeAll(client: ClientState): void;
+  /** Sends a message to a channel's subscribers and matching patterns'; returns how many got it. */
+  publish(channel: string, message: string): number;
+  /** SPUBLISH: to a shard channel's subscribers only. */
+  publishShard(channel: string, message: string): number;
+  /** Channels (or shard channels) someone subscribes to, those matching a glob if one is given. */
+  activeChannels(kind: 'channel' | 'shard', pattern: string | null): string[];
+  subscriberCount(kind: 'channel' | 'shard', channel: string): number;
+  /** Patterns someone subscribes to (PUBSUB NUMPAT). */
+  readonly patternCount: number;
+}
+
+/** WATCH: keys whose change makes the watching client's next EXEC fail. */
+export interface WatchService {
+  watch(client: ClientState, dbId: number, key: string): void;
+  /** Forgets every key the client watches (EXEC, DISCARD, UNWATCH, RESET). */
+  unwatchAll(client: ClientState): void;
+  /** Whether a key alive when it was watched has expired since: EXEC fails, as in Redis 7.0. */
+  watchedKeyExpired(client: ClientState): boolean;
+}
+
+/** CLIENT TRACKING's options. */
+export interface TrackingOptions {
+  /** The client id invalidations go to, or 0 for the tracking client itself. */
+  redirect: number;
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+  prefixes: string[];
+}
+
+/** Client-side caching: which clients cached which keys, and their invalidation. */
+export interface TrackingService {
+  /** CLIENT TRACKING ON, with options already checked; BCAST prefixes add to earlier ones. */
+  enable(client: ClientState, options: TrackingOptions): void;
+  /** CLIENT TRACKING OFF (and RESET, disconnection). */
+  disable(client: ClientState): void;
 }
 
 /**
@@ -162,6 +212,11 @@ export interface ServerServices {
   resetStats(): void;
   /** Begins a shutdown; returns an error reply text if it cannot proceed. */
   shutdown(mode: ShutdownMode): string | null;
+  readonly pubsub: PubSubService;
+  readonly watches: WatchService;
+  readonly tracking: TrackingService;
+  /** Runs a command that passed the gate from inside the running one (EXEC's queued commands). */
+  call(ctx: CommandContext, command: Command, argv: string[]): void;
   /** Propagates a write that is not the command being run (also-propagate). */
   propagate(dbId: number, argv: string[]): void;
   /** Random numbers come from here, so tests can seed them. */

@@ -25,6 +25,13 @@ export interface KeyspaceListener {
   keyspaceEvent(type: NotifyClass, event: string, key: string, dbId: number): void;
   /** A write the keyspace made on its own (lazy or active expiry) to be propagated. */
   propagate(dbId: number, argv: string[]): void;
+  /**
+   * A database is about to be emptied (FLUSHDB, FLUSHALL) or to trade contents with another
+   * (SWAPDB): WATCH treats the keys that disappear or change as modified.
+   */
+  databaseReplaced(emptied: Database, replacedWith: Database | null): void;
+  /** Databases are being flushed: every client-side cache is invalidated (tracking). */
+  flushed(): void;
 }
 
 export class KeyspaceStats {
@@ -110,13 +117,18 @@ export class Keyspace {
 
   /**
    * The value of a key for reading, or undefined. Expired keys are deleted on the way. Counts hits
-   * and misses; `touch` false leaves the LRU stamp alone (OBJECT, CLIENT NO-TOUCH).
+   * and misses; `touch` false leaves the LRU stamp alone (OBJECT, CLIENT NO-TOUCH). A miss raises
+   * a `keymiss` event unless `notifyMiss` is false (OBJECT).
    */
-  lookupRead(db: Database, key: string, touch = true): StoredValue | undefined {
+  lookupRead(db: Database, key: string, touch = true, notifyMiss = true): StoredValue | undefined {
     const value = this.lookup(db, key, touch);
-    if (value === undefined) this.stats.keyspaceMisses++;
-    else this.stats.keyspaceHits++;
-    return value;
+    if (value !== undefined) {
+      this.stats.keyspaceHits++;
+      return value;
+    }
+    this.stats.keyspaceMisses++;
+    if (notifyMiss) this.listener.keyspaceEvent('m', 'keymiss', key, db.id);
+    return undefined;
   }
 
   /** The value of a key about to be written, or undefined. Expired keys are deleted on the way. */
@@ -139,13 +151,16 @@ export class Keyspace {
   /**
    * Adds or overwrites a key (Redis's setKey): the TTL is cleared unless keepTtl. The LRU stamp is
    * now, an overwritten key's included (in Redis the new value object is born now); LFU data
-   * starts afresh for a new key and carries over to an overwritten one.
+   * starts afresh for a new key and carries over to an overwritten one. A new key raises the
+   * `new` event (before the command's own event, as in Redis).
    */
   setKey(db: Database, key: string, value: StoredValue, keepTtl = false): void {
     const stamp = this.lfu ? lfuNewStamp(this.now) : this.lruClock();
+    const sizeBefore = db.dict.size;
     const slot = db.dict.set(key, value, stamp);
     if (!this.lfu) db.dict.setMetaAt(slot, stamp);
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+    if (db.dict.size !== sizeBefore) this.listener.keyspaceEvent('n', 'new', key, db.id);
   }
 
   /**
@@ -158,6 +173,8 @@ export class Keyspace {
     const meta = from.dict.metaAt(slot);
     const expire = this.getExpire(from, key);
     this.delete(from, key);
+    // A replaced destination is deleted first, so the key is created anew (a `new` event).
+    this.delete(to, newKey);
     this.setKey(to, newKey, value);
     to.dict.setMetaAt(to.dict.slotOf(newKey), meta);
     if (expire !== undefined) this.setExpire(to, newKey, expire);
@@ -244,13 +261,27 @@ export class Keyspace {
     this.listener.keyspaceEvent(type, event, key, db.id);
   }
 
-  /** Empties one database; returns the number of keys removed. */
+  /** Empties one database (FLUSHDB); returns the number of keys removed. */
   flushDb(db: Database): number {
-    const removed = db.dict.size;
-    db.dict.clear();
-    db.expires.clear();
-    db.expireCursor = null;
-    db.avgTtl = 0;
+    return this.emptyDatabases([db]);
+  }
+
+  /** Empties every database (FLUSHALL); returns the number of keys removed. */
+  flushAll(): number {
+    return this.emptyDatabases(this.dbs);
+  }
+
+  private emptyDatabases(dbs: readonly Database[]): number {
+    for (const db of dbs) this.listener.databaseReplaced(db, null);
+    this.listener.flushed();
+    let removed = 0;
+    for (const db of dbs) {
+      removed += db.dict.size;
+      db.dict.clear();
+      db.expires.clear();
+      db.expireCursor = null;
+      db.avgTtl = 0;
+    }
     return removed;
   }
 
@@ -258,6 +289,8 @@ export class Keyspace {
   swapDbs(a: number, b: number): void {
     const first = this.dbs[a];
     const second = this.dbs[b];
+    this.listener.databaseReplaced(first, second);
+    this.listener.databaseReplaced(second, first);
     [first.dict, second.dict] = [second.dict, first.dict];
     [first.expires, second.expires] = [second.expires, first.expires];
     [first.avgTtl, second.avgTtl] = [second.avgTtl, first.avgTtl];

@@ -27,6 +27,7 @@ export class Connection implements ClientView {
   private pausedArgv: string[] | null = null;
   private closed = false;
   private readPaused = false;
+  private flushScheduled = false;
   private readonly socket: Socket;
 
   constructor(
@@ -85,12 +86,37 @@ export class Connection implements ClientView {
     return this.state.blockedOn !== null || this.pausedArgv !== null;
   }
 
-  readonly isPubSub = false;
+  get isPubSub(): boolean {
+    return this.state.subscriptions !== null;
+  }
+
   readonly isReplica = false;
   readonly isMaster = false;
-  readonly subscriptions = 0;
-  readonly patternSubscriptions = 0;
-  readonly shardSubscriptions = 0;
+
+  get subscriptions(): number {
+    return this.state.subscriptions?.channels.size ?? 0;
+  }
+
+  get patternSubscriptions(): number {
+    return this.state.subscriptions?.patterns.size ?? 0;
+  }
+
+  get shardSubscriptions(): number {
+    return this.state.subscriptions?.shardChannels.size ?? 0;
+  }
+
+  /**
+   * Another client's command wrote to this one (a Pub/Sub message, an invalidation): the output
+   * is flushed after this event-loop turn, once however many messages arrive meanwhile.
+   */
+  outputPending(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.closed && !this.socket.writableEnded) this.flush();
+    });
+  }
 
   close(afterReply: boolean): void {
     if (afterReply) {
@@ -118,7 +144,12 @@ export class Connection implements ClientView {
     const limits = this.limits;
     limits.maxBulkLen = server.config.numberValue('proto-max-bulk-len');
     // A client blocked on keys reads nothing more until its wait ends.
-    while (!this.closed && !this.state.closeAfterReply && this.state.blockedOn === null) {
+    while (
+      !this.closed &&
+      !this.readPaused &&
+      !this.state.closeAfterReply &&
+      this.state.blockedOn === null
+    ) {
       let argv = this.pausedArgv;
       if (argv === null) {
         limits.authRequired = server.authRequired(this.ctx);
@@ -144,7 +175,11 @@ export class Connection implements ClientView {
       }
       // The reply of a command that blocked comes when its wait ends.
       if (this.state.blockedOn !== null) break;
+      if (this.state.tracking !== null) server.tracking.commandDone(this.state);
       this.applyReplyMode(before);
+      // A client that pipelines without reading its replies: past the high-water mark the rest
+      // of its input waits until its socket drains, so its replies cannot pile up without bound.
+      if (this.reply.out.length > OUTPUT_HIGH_WATER) this.flush();
     }
     if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
       // Redis closes such a client without a reply.

@@ -31,7 +31,11 @@ import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
 import { CommandLatencies } from './latency-histogram.js';
 import { ServerMetrics } from './metrics.js';
+import { KeyspaceNotifier } from './notifications.js';
 import { Propagation } from './propagation.js';
+import { PubSubHub } from './pubsub.js';
+import { Tracking } from './tracking.js';
+import { WatchedKeys } from './watched-keys.js';
 
 const KEYSPACE_PARAMS = new Set([
   'lazyfree-lazy-expire',
@@ -58,6 +62,14 @@ export class KvikServer implements ServerServices {
   readonly latency = new CommandLatencies();
   readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
   readonly blocking: BlockingService;
+  readonly pubsub = new PubSubHub((client) => this.connections.get(client.id));
+  private readonly notifier = new KeyspaceNotifier(this.pubsub);
+  readonly watches: WatchedKeys;
+  readonly tracking = new Tracking({
+    connection: (id) => this.connections.get(id),
+    connections: () => this.connections.values(),
+    maxKeys: () => this.config.numberValue('tracking-table-max-keys'),
+  });
   /** INFO's run_id: random per server, as Redis's. */
   readonly runId: string;
   /** The replication ids and offsets INFO replication shows (a primary without replicas). */
@@ -105,7 +117,11 @@ export class KvikServer implements ServerServices {
       keyModified: (db, key) => this.keyModified(db, key),
       keyspaceEvent: (type, event, key, dbId) => this.keyspaceEvent(type, event, key, dbId),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
+      databaseReplaced: (emptied, replacedWith) =>
+        this.watches.databaseReplaced(emptied, replacedWith),
+      flushed: () => this.tracking.flushed(),
     });
+    this.watches = new WatchedKeys(this.keyspace);
     this.keyspace.random = this.random;
     this.applyKeyspaceConfig();
     this.activeExpire = new ActiveExpire(this.keyspace);
@@ -122,9 +138,20 @@ export class KvikServer implements ServerServices {
       protectedRefusal: (ctx) => this.debugRefusal(ctx),
       isPaused: (ctx, command) => this.isPaused(ctx, command),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
+      unitStarted: (ctx) => {
+        this.propagation.beginUnit();
+        this.tracking.commandStarted(ctx.client);
+      },
+      unitEnded: () => {
+        this.propagation.endUnit();
+        this.tracking.commandEnded();
+      },
       afterTopLevelCommand: () => this.blocking.serveReadyKeys(),
-      commandExecuted: (_ctx, command, _argv, micros) => {
+      commandExecuted: (ctx, command, argv, micros) => {
         if (this.config.boolValue('latency-tracking')) this.latency.record(command, micros);
+        if (ctx.client.tracking !== null && command.flags.has('readonly')) {
+          this.tracking.rememberKeys(ctx.client, command, argv);
+        }
       },
     });
     this.config.onChange((name) => this.configChanged(name));
@@ -135,6 +162,7 @@ export class KvikServer implements ServerServices {
   async start(): Promise<void> {
     // `databases` is immutable once running: the databases are created from the loaded config.
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
+    this.applyNotifyConfig();
     await this.openListeners();
     this.scheduleCron();
   }
@@ -205,6 +233,10 @@ export class KvikServer implements ServerServices {
   }
 
   removeConnection(connection: Connection): void {
+    const client = connection.state;
+    this.pubsub.unsubscribeAll(client);
+    this.watches.unwatchAll(client);
+    this.tracking.disable(client);
     this.blocking.clientGone(connection.state.id);
     this.connections.delete(connection.state.id);
     this.pausedConnections.delete(connection);
@@ -308,14 +340,19 @@ export class KvikServer implements ServerServices {
     queueMicrotask(() => this.connections.get(clientId)?.processInput());
   }
 
+  /** Redis's signalModifiedKey: WATCH, client-side caching and blocked clients hear of it. */
   private keyModified(db: Database, key: string): void {
-    // Clients blocked on the key may be served after the command.
+    this.watches.touch(db, key);
+    this.tracking.keyModified(key);
     this.blocking.keyWritten(db.id, key);
-    // WATCH and client-side caching hang here (transactions and tracking issues).
   }
 
-  private keyspaceEvent(_type: NotifyClass, _event: string, _key: string, _dbId: number): void {
-    // Keyspace notifications hang here (pub/sub issue).
+  private keyspaceEvent(type: NotifyClass, event: string, key: string, dbId: number): void {
+    this.notifier.notify(type, event, key, dbId);
+  }
+
+  call(ctx: CommandContext, command: Command, argv: string[]): void {
+    this.gate.call(ctx, command, argv);
   }
 
   propagate(dbId: number, argv: string[]): void {
@@ -343,7 +380,12 @@ export class KvikServer implements ServerServices {
   private configChanged(name: string): string | void {
     if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
+    else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
     else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) void this.rebind();
+  }
+
+  private applyNotifyConfig(): void {
+    this.notifier.flags = this.config.value<number>('notify-keyspace-events');
   }
 
   /** The parameters the keyspace acts on by itself: expiry propagation and access tracking. */

@@ -65,15 +65,19 @@ describe('HELLO and RESET in process', () => {
     const view = await viewOf(h, h.client);
     await h.call('CLIENT', 'SETNAME', 'busy');
     await h.call('SELECT', '3');
-    // MULTI and WATCH come with the transactions issue: set their state as they would.
-    view.state.multi = [];
-    view.state.multiError = true;
-    view.state.watched.add('0\0k');
-    view.state.watchDirty = true;
+    await h.call('WATCH', 'k');
+    await h.call('MULTI');
+    await h.call('NOSUCHCOMMAND');
+    assert.equal(view.state.multiError, true);
+    assert.equal(view.state.watched.size, 1);
     assert.equal(await h.call('RESET'), '+RESET\r\n');
     assert.equal(view.state.multi, null);
     assert.equal(view.state.multiError, false);
     assert.equal(view.state.watched.size, 0);
+    await h.call('WATCH', 'k');
+    await h.call('SET', 'k', 'changed');
+    assert.equal(view.state.watchDirty, true);
+    assert.equal(await h.call('RESET'), '+RESET\r\n');
     assert.equal(view.state.watchDirty, false);
     assert.equal(view.state.name, '');
     assert.equal(view.state.db, 0);
