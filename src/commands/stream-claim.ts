@@ -205,6 +205,8 @@ function xautoclaim(ctx: CommandContext, argv: string[]): void {
       ctx.keyspace.dirty++;
       group.dropPending(pending);
       deleted.push(id);
+      // COUNT bounds the reply, deleted IDs included.
+      count--;
       continue;
     }
     if (minIdle > 0 && now - pending.deliveryTime < minIdle) continue;

@@ -1,0 +1,538 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
+import { parseReply, type ReplyNode } from '../meta/reply-tree.js';
+
+const env = useDiffServers();
+
+/** In a command list: switch both connections to RESP3 (HELLO's reply shows client ids). */
+const RESP3: Command = ['HELLO', '3'];
+
+/** Clock readings of the two servers may differ by this much (ms). */
+const CLOCK_TOLERANCE = 200;
+
+/**
+ * Compares two replies where some integers are clock readings (idle times, delivery and seen
+ * times): those must be within CLOCK_TOLERANCE, everything else identical. The clock fields are
+ * found by shape: "idle" and "seen-time" map values, the third item of a pending row
+ * [id, consumer, time, count] and the second of a consumer's pending row [id, time, count].
+ */
+function assertSameButClock(redis: ReplyNode, kvik: ReplyNode, where: string): void {
+  assert.equal(kvik.kind, redis.kind, `${where}: kind`);
+  if (redis.kind === 'array' || redis.kind === 'set' || redis.kind === 'push') {
+    const items = (kvik as typeof redis).items;
+    assert.equal(items.length, redis.items.length, `${where}: length`);
+    const clock = clockSlots(redis.items);
+    redis.items.forEach((item, i) => {
+      if (clock.has(i)) assertClose(item, items[i], `${where}[${i}]`);
+      else assertSameButClock(item, items[i], `${where}[${i}]`);
+    });
+  } else if (redis.kind === 'map') {
+    const entries = (kvik as typeof redis).entries;
+    assert.equal(entries.length, redis.entries.length, `${where}: pairs`);
+    redis.entries.forEach(([k, v], i) => {
+      assertSameButClock(k, entries[i][0], `${where}{${i}}`);
+      if (isClockName(k)) assertClose(v, entries[i][1], `${where}.${textOf(k)}`);
+      else assertSameButClock(v, entries[i][1], `${where}.${textOf(k)}`);
+    });
+  } else {
+    assert.deepEqual(kvik, redis, where);
+  }
+}
+
+function textOf(node: ReplyNode): string {
+  return 'text' in node ? node.text : node.kind;
+}
+
+function isClockName(node: ReplyNode): boolean {
+  return node.kind === 'bulk' && (node.text === 'idle' || node.text === 'seen-time');
+}
+
+function clockSlots(items: ReplyNode[]): Set<number> {
+  const slots = new Set<number>();
+  const isId = (n: ReplyNode | undefined) => n?.kind === 'bulk' && /^\d+-\d+$/.test(n.text);
+  const isInt = (n: ReplyNode | undefined) => n?.kind === 'integer';
+  if (
+    items.length === 4 &&
+    isId(items[0]) &&
+    items[1].kind === 'bulk' &&
+    isInt(items[2]) &&
+    isInt(items[3])
+  ) {
+    slots.add(2);
+  }
+  if (items.length === 3 && isId(items[0]) && isInt(items[1]) && isInt(items[2])) slots.add(1);
+  // RESP2 maps are flat arrays: the value after an "idle" or "seen-time" name.
+  items.forEach((item, i) => {
+    if (i % 2 === 0 && isClockName(item)) slots.add(i + 1);
+  });
+  return slots;
+}
+
+function assertClose(redis: ReplyNode, kvik: ReplyNode, where: string): void {
+  assert.equal(redis.kind, 'integer', `${where}: a clock reading`);
+  assert.equal(kvik.kind, 'integer', `${where}: a clock reading`);
+  const a = Number((redis as { text: string }).text);
+  const b = Number((kvik as { text: string }).text);
+  assert.ok(Math.abs(a - b) <= CLOCK_TOLERANCE, `${where}: ${b} vs ${a}`);
+}
+
+/** Runs commands on both servers; replies must match, clock readings within tolerance. */
+async function sameAll(pair: DiffPair, commands: Command[]): Promise<void> {
+  for (const command of commands) {
+    const { redis, kvik } = await pair.both(...command);
+    if (command === RESP3) continue;
+    if (redis === kvik) continue;
+    assertSameButClock(parseReply(redis), parseReply(kvik), JSON.stringify(command.map(String)));
+  }
+}
+
+async function fill(pair: DiffPair, key: string, count: number): Promise<void> {
+  for (let i = 1; i <= count; i++) await pair.same('XADD', key, `${i}-1`, 'f', `v${i}`);
+}
+
+describe('XGROUP against redis-server', () => {
+  it('XGROUP CREATE makes groups at an ID, at $, with MKSTREAM and ENTRIESREAD', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 3);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g1', '0'],
+      ['XGROUP', 'CREATE', 's', 'g1', '0'],
+      ['XGROUP', 'CREATE', 's', 'g2', '$'],
+      ['XGROUP', 'CREATE', 's', 'g3', '2-1', 'ENTRIESREAD', '2'],
+      ['XGROUP', 'CREATE', 's', 'g4', '2', 'ENTRIESREAD', '-1'],
+      ['XGROUP', 'CREATE', 's', 'g5', '0', 'ENTRIESREAD', '-2'],
+      ['XGROUP', 'CREATE', 's', 'g5', '0', 'ENTRIESREAD', 'x'],
+      ['XGROUP', 'CREATE', 's', 'g5', '0', 'ENTRIESREAD'],
+      ['XGROUP', 'CREATE', 's', 'g5', '-'],
+      ['XGROUP', 'CREATE', 's', 'g5', 'x'],
+      ['XGROUP', 'CREATE', 's', 'g5', '0', 'FOO'],
+      ['XGROUP', 'CREATE', 's', 'g5', '0', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM'],
+      ['XGROUP', 'CREATE', 'missing', 'g', '$'],
+      ['XGROUP', 'CREATE', 'missing', 'g', '$', 'MKSTREAM'],
+      ['XGROUP', 'CREATE', 'missing', 'g', '$', 'MKSTREAM'],
+      ['XGROUP', 'CREATE', 'other', 'g', '7-7', 'mkstream', 'entriesread', '9'],
+      ['XGROUP', 'CREATE', 's', 'g6'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'GROUPS', 'missing'],
+      ['XINFO', 'STREAM', 'missing'],
+      ['XINFO', 'GROUPS', 'other'],
+      ['SET', 'str', 'x'],
+      ['XGROUP', 'CREATE', 'str', 'g', '$'],
+      ['XGROUP', 'CREATE', 'str', 'g', '$', 'MKSTREAM'],
+    ]);
+  });
+
+  it('XGROUP SETID, DESTROY, CREATECONSUMER and DELCONSUMER need the key and group', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 3);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XGROUP', 'SETID', 's', 'g', '2-1'],
+      ['XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '3'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'SETID', 's', 'g', '+'],
+      ['XGROUP', 'SETID', 's', 'g', '-'],
+      ['XGROUP', 'SETID', 's', 'g', 'x'],
+      ['XGROUP', 'SETID', 's', 'g', '0', 'MKSTREAM'],
+      ['XGROUP', 'SETID', 's', 'g', '0', 'ENTRIESREAD', '1', 'ENTRIESREAD', '2'],
+      ['XGROUP', 'SETID', 's', 'nog', '0'],
+      ['XGROUP', 'SETID', 'missing', 'g', '0'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'bob'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'nog', 'bob'],
+      ['XGROUP', 'CREATECONSUMER', 'missing', 'g', 'bob'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'DELCONSUMER', 's', 'nog', 'alice'],
+      ['XPENDING', 's', 'g'],
+      ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XGROUP', 'DESTROY', 'missing', 'g'],
+      ['XGROUP', 'DESTROY', 's'],
+      ['XGROUP', 'DESTROY', 's', 'g', 'x'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g'],
+      ['XGROUP', 'FOO', 's', 'g'],
+      ['XGROUP', 'HELP'],
+      ['XGROUP', 'HELP', 'x'],
+      ['XGROUP'],
+      ['SET', 'str', 'x'],
+      ['XGROUP', 'DESTROY', 'str', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+    ]);
+  });
+});
+
+describe('XREADGROUP against redis-server', () => {
+  it('XREADGROUP > gives new entries to consumers and records them pending', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 5);
+    await fill(pair, 't', 2);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XGROUP', 'CREATE', 't', 'g', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'STREAMS', 's', 't', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', 's', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'carol', 'STREAMS', 's', '>'],
+      ['XADD', 't', '3-1', 'f', 'v'],
+      ['XREADGROUP', 'GROUP', 'g', 'carol', 'COUNT', '0', 'STREAMS', 't', 's', '>', '>'],
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 't', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+      RESP3,
+      ['XREADGROUP', 'GROUP', 'g', 'dave', 'STREAMS', 's', 't', '>', '>'],
+      ['XADD', 's', '6-1', 'f', 'v'],
+      ['XREADGROUP', 'GROUP', 'g', 'dave', 'STREAMS', 's', 't', '>', '>'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+    ]);
+  });
+
+  it('XREADGROUP with an ID reads the consumer own history, deleted entries as nil', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 5);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '1-1'],
+      ['XDEL', 's', '2-1'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0-0'],
+      ['XREADGROUP', 'GROUP', 'g', 'nobody', 'STREAMS', 's', '0'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XACK', 's', 'g', '1-1', '2-1'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      RESP3,
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+
+  it('XREADGROUP NOACK moves the group without pending entries', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 4);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'NOACK', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'NOACK', 'GROUP', 'g', 'bob', 'STREAMS', 's', '>'],
+      ['XPENDING', 's', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+
+  it('XREADGROUP refuses what it cannot serve', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 2);
+    await pair.same('SET', 'str', 'x');
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '+'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 'x'],
+      ['XREADGROUP', 'GROUP', 'nog', 'c', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'missing', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 'missing', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'str', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'COUNT', '1', 'STREAMS', 's', '>', 'x'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 'x', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '-1', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'FOO', 'STREAMS', 's', '>'],
+      [
+        'XREADGROUP',
+        'GROUP',
+        'g',
+        'c',
+        'STREAMS',
+        's',
+        `18446744073709551615-18446744073709551615`,
+      ],
+      [
+        'XREADGROUP',
+        'GROUP',
+        'g',
+        'c',
+        'STREAMS',
+        's',
+        `18446744073709551615-18446744073709551614`,
+      ],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+});
+
+describe('XACK and XPENDING against redis-server', () => {
+  it('XACK acknowledges pending entries only, all IDs checked first', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 4);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+      ['XACK', 's', 'g', '1-1', '1-1', '9-9'],
+      ['XACK', 's', 'g', '2-1', 'x'],
+      ['XACK', 's', 'g', '2'],
+      ['XACK', 's', 'g', '+'],
+      ['XACK', 's', 'nog', 'x'],
+      ['XACK', 'missing', 'g', '1-1'],
+      ['XACK', 's', 'g', '2-1', '3-1', '4-1'],
+      ['XPENDING', 's', 'g'],
+      ['SET', 'str', 'x'],
+      ['XACK', 'str', 'g', '1-1'],
+      ['XACK', 's', 'g'],
+    ]);
+  });
+
+  it('XPENDING summarizes, lists ranges, filters by consumer and idle time', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 6);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XPENDING', 's', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'idle'],
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XPENDING', 's', 'g', '2', '4', '10'],
+      ['XPENDING', 's', 'g', '(2-1', '(4-1', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '2'],
+      ['XPENDING', 's', 'g', '-', '+', '0'],
+      ['XPENDING', 's', 'g', '-', '+', '-5'],
+      ['XPENDING', 's', 'g', '4', '2', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'alice'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'idle'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'nobody'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'alice', 'extra'],
+      ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '10'],
+      ['XPENDING', 's', 'g', 'IDLE', '10000000', '-', '+', '10'],
+      ['XPENDING', 's', 'g', 'IDLE', '-5', '-', '+', '10', 'bob'],
+      ['XPENDING', 's', 'g', 'IDLE', '10000000', '-', '+', '10', 'bob'],
+      ['XPENDING', 's', 'g', 'idle', 'x', '-', '+', '10'],
+      ['XPENDING', 's', 'g', 'IDLE', '5', '-', '+'],
+      ['XPENDING', 's', 'g', '-', '+'],
+      ['XPENDING', 's', 'g', '-'],
+      ['XPENDING', 's', 'g', '-', '+', 'x'],
+      ['XPENDING', 's', 'g', 'x', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '(-', '10'],
+      ['XPENDING', 's', 'g', '(18446744073709551615-18446744073709551615', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'a', 'b', 'c', 'd'],
+      ['XPENDING', 's', 'nog'],
+      ['XPENDING', 'missing', 'g'],
+      ['XPENDING', 's', 'nog', 'x', '+', '10'],
+      RESP3,
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XGROUP', 'CREATE', 's', 'empty', '0'],
+      ['XPENDING', 's', 'empty'],
+    ]);
+  });
+});
+
+describe('XCLAIM and XAUTOCLAIM against redis-server', () => {
+  it('XCLAIM moves pending entries with IDLE, TIME, RETRYCOUNT, JUSTID and FORCE', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 6);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '4', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1'],
+      ['XCLAIM', 's', 'g', 'bob', '10000000', '2-1'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '2-1', '3-1', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '2-1', 'RETRYCOUNT', '7'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '3-1', 'IDLE', '5000000', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'dave', '4000000', '3-1', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'dave', '0', '4-1', 'TIME', '1000', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'dave', '100000000', '4-1', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'dave', '0', '4-1', 'TIME', '99999999999999', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'dave', '0', '4-1', 'IDLE', '-5', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'erin', '0', '5-1', '6-1'],
+      ['XCLAIM', 's', 'g', 'erin', '0', '5-1', 'FORCE', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'erin', '0', '6-1', 'FORCE', 'RETRYCOUNT', '3'],
+      ['XCLAIM', 's', 'g', 'erin', '0', '9-9', 'FORCE'],
+      ['XCLAIM', 's', 'g', 'erin', '-5', '1-1', '1-1', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'erin', '0', '1-1', 'RETRYCOUNT', '-1', 'JUSTID'],
+      ['XPENDING', 's', 'g', 'IDLE', '1000000', '-', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+    ]);
+  });
+
+  it('XCLAIM LASTID moves the group, and deleted entries leave the PEL', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 4);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'LASTID', '9-9', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'LASTID', '2-0', 'JUSTID'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XDEL', 's', '2-1', '3-1'],
+      ['XCLAIM', 's', 'g', 'carol', '0', '2-1', '3-1', '1-1'],
+      ['XPENDING', 's', 'g'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XCLAIM', 's', 'g', 'zed', '0', '9-9', 'LASTID', '10-0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+    ]);
+  });
+
+  it('XCLAIM refuses bad arguments', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 2);
+    await pair.same('SET', 'str', 'x');
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'bob', 'x', '1-1'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'IDLE', 'x'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'TIME', 'x'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'RETRYCOUNT', 'x'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'LASTID', 'x'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'FOO'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'FORCE', '2-1'],
+      ['XCLAIM', 's', 'g', 'bob', '0', 'x'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'IDLE'],
+      ['XCLAIM', 's', 'g', 'bob', '0', '1-1', 'foo\0bar'],
+      ['XCLAIM', 's', 'nog', 'bob', 'x', '1-1'],
+      ['XCLAIM', 'missing', 'g', 'bob', '0', '1-1'],
+      ['XCLAIM', 'str', 'g', 'bob', '0', '1-1'],
+      ['XCLAIM', 's', 'g', 'bob', '0'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+
+  it('XAUTOCLAIM claims idle entries from a cursor, reporting deleted ones', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 8);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '0', '0', 'COUNT', '2'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '0', '3-1', 'COUNT', '2', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '10000000', '0'],
+      ['XDEL', 's', '5-1', '6-1'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '(4-1', 'COUNT', '1'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '7-1', 'COUNT', '1'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '-'],
+      ['XAUTOCLAIM', 's', 'g', 'carol', '0', '+'],
+      ['XAUTOCLAIM', 's', 'g', 'dave', '-5', '0', 'JUSTID', 'COUNT', '100'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+
+  it('XAUTOCLAIM stops after COUNT times ten attempts', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 30);
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'alice', '0', '25-1', 'IDLE', '99000000', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '50000000', '0', 'COUNT', '1'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '50000000', '0', 'COUNT', '2'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '50000000', '0', 'COUNT', '3'],
+      ['XDEL', 's', '1-1', '2-1', '3-1', '4-1', '5-1', '6-1', '7-1', '8-1', '9-1', '10-1', '11-1'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '50000000', '0', 'COUNT', '1'],
+      ['XAUTOCLAIM', 's', 'g', 'bob', '50000000', '0', 'COUNT', '1'],
+      ['XPENDING', 's', 'g'],
+    ]);
+  });
+
+  it('XAUTOCLAIM refuses bad arguments', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 2);
+    await pair.same('SET', 'str', 'x');
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', 'x', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', 'x'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '(-'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '(18446744073709551615-18446744073709551615'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', 'x'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '576460752303423488'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '576460752303423487'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '100000000000'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'FOO'],
+      ['XAUTOCLAIM', 's', 'nog', 'c', '0', '0'],
+      ['XAUTOCLAIM', 'missing', 'g', 'c', '0', '0'],
+      ['XAUTOCLAIM', 'str', 'g', 'c', '0', '0'],
+      ['XAUTOCLAIM', 's', 'nog', 'c', 'x', '0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+  });
+});
+
+describe('consumer group read counters and lag against redis-server', () => {
+  it('entries-read and lag follow reads, deletions, trims and SETID as in Redis 7.0', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 6);
+    const groups: Command = ['XINFO', 'GROUPS', 's'];
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'a', '0'],
+      ['XGROUP', 'CREATE', 's', 'b', '0'],
+      ['XGROUP', 'CREATE', 's', 'c', '$'],
+      ['XGROUP', 'CREATE', 's', 'd', '3-1'],
+      groups,
+      ['XREADGROUP', 'GROUP', 'a', 'x', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'd', 'x', 'COUNT', '1', 'STREAMS', 's', '>'],
+      groups,
+      ['XDEL', 's', '4-1'],
+      groups,
+      ['XREADGROUP', 'GROUP', 'a', 'x', 'COUNT', '1', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'b', 'x', 'STREAMS', 's', '>'],
+      groups,
+      ['XDEL', 's', '1-1'],
+      groups,
+      ['XTRIM', 's', 'MAXLEN', '2'],
+      groups,
+      ['XREADGROUP', 'GROUP', 'a', 'x', 'STREAMS', 's', '>'],
+      groups,
+      ['XGROUP', 'SETID', 's', 'b', '0'],
+      groups,
+      ['XGROUP', 'SETID', 's', 'b', '5-1', 'ENTRIESREAD', '4'],
+      groups,
+      ['XADD', 's', '7-1', 'f', 'v'],
+      groups,
+      ['XDEL', 's', '5-1', '6-1', '7-1'],
+      groups,
+      ['XADD', 's', '8-1', 'f', 'v'],
+      groups,
+      ['XSETID', 's', '8-1', 'ENTRIESADDED', '50', 'MAXDELETEDID', '8-0'],
+      groups,
+      ['XREADGROUP', 'GROUP', 'c', 'x', 'STREAMS', 's', '>'],
+      groups,
+      ['XINFO', 'STREAM', 's', 'FULL'],
+    ]);
+  });
+
+  it('a group created on an empty stream reads the first entries with exact counters', async () => {
+    const pair = await env.pair();
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XADD', 's', '1-1', 'f', 'v'],
+      ['XADD', 's', '2-1', 'f', 'v'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XDEL', 's', '1-1', '2-1'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'CREATE', 's', 'h', '0'],
+      ['XINFO', 'GROUPS', 's'],
+    ]);
+  });
+});
