@@ -17,6 +17,7 @@ import {
   HLL_ENCODING_OFFSET,
   HLL_HEADER_SIZE,
   HLL_REGISTERS,
+  denseSet,
   denseSetIfGreater,
   invalidateCache,
 } from './hyperloglog-dense.js';
@@ -112,20 +113,18 @@ export function decodeSparse(bytes: Uint8Array): string {
  * nothing, when the opcodes are corrupt.
  */
 export function sparseToDense(buffer: StringBuffer): boolean {
-  let bytes = buffer.bytes();
-  if (bytes[HLL_ENCODING_OFFSET] === HLL_DENSE) return true;
-  const registers = new Uint8Array(HLL_REGISTERS);
-  const valid = forEachSparseRun(bytes, (first, length, value) => {
-    if (value !== 0) registers.fill(value, first, first + length);
+  const sparse = buffer.bytes();
+  if (sparse[HLL_ENCODING_OFFSET] === HLL_DENSE) return true;
+  // A new string of exactly the dense size, as Redis allocates it.
+  const dense = new Uint8Array(HLL_DENSE_SIZE);
+  dense.set(sparse.subarray(0, HLL_HEADER_SIZE));
+  dense[HLL_ENCODING_OFFSET] = HLL_DENSE;
+  const valid = forEachSparseRun(sparse, (first, length, value) => {
+    if (value === 0) return;
+    for (let i = first; i < first + length; i++) denseSet(dense, i, value);
   });
   if (!valid) return false;
-  buffer.truncate(HLL_HEADER_SIZE);
-  buffer.grow(HLL_DENSE_SIZE);
-  bytes = buffer.bytes();
-  bytes[HLL_ENCODING_OFFSET] = HLL_DENSE;
-  for (let i = 0; i < HLL_REGISTERS; i++) {
-    if (registers[i] !== 0) denseSetIfGreater(bytes, i, registers[i]);
-  }
+  buffer.replace(dense);
   return true;
 }
 

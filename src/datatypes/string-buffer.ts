@@ -33,6 +33,12 @@ export class StringBuffer {
     if (size < this.length) this.length = size;
   }
 
+  /** Replaces the whole content with a copy of `bytes`, in a buffer of exactly that size. */
+  replace(bytes: Uint8Array): void {
+    this.buf = Buffer.from(bytes);
+    this.length = bytes.length;
+  }
+
   append(bytes: string): void {
     const start = this.length;
     this.grow(start + bytes.length);
