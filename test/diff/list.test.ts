@@ -471,6 +471,26 @@ describe('blocking list commands that need not block, against redis-server', () 
     }
   });
 
+  it('inside MULTI a blocking command never blocks: it pops, or answers nil at once', async () => {
+    const pair = await env.pair();
+    const transaction: Command[] = [
+      ['MULTI'],
+      ['BLPOP', 'none', '0'],
+      ['BRPOP', 'none', '1'],
+      ['BLMOVE', 'none', 'd', 'LEFT', 'LEFT', '0'],
+      ['BRPOPLPUSH', 'none', 'd', '0'],
+      ['BLMPOP', '0', '1', 'none', 'LEFT'],
+      ['RPUSH', 'l', 'a', 'b', 'c'],
+      ['BLPOP', 'none', 'l', '0'],
+      ['BLMOVE', 'l', 'd', 'LEFT', 'LEFT', '0'],
+      ['BLMPOP', '0', '1', 'l', 'LEFT', 'COUNT', '5'],
+      ['EXEC'],
+    ];
+    await pair.sameAll(transaction);
+    await pair.both('HELLO', '3');
+    await pair.sameAll(transaction);
+  });
+
   it('a blocking pop times out with a null array, BLMOVE included', async () => {
     const pair = await env.pair();
     await pair.sameAll([
@@ -742,6 +762,24 @@ describe('clients blocked on lists, against redis-server', () => {
     await c.expect(1);
     await c.expect(1);
     await c.expect(1);
+  });
+
+  it('are served only once a transaction is over, by what it left', async () => {
+    const c = await clients(3);
+    c.send(1, 'BLPOP', 'k', '0');
+    await c.blocked(1);
+    for (const command of [['MULTI'], ['RPUSH', 'k', 'a'], ['LPOP', 'k'], ['EXEC']]) {
+      await c.same(0, ...command);
+    }
+    await c.silent(1);
+    c.send(2, 'BLPOP', 'k', '0');
+    await c.blocked(2);
+    for (const command of [['MULTI'], ['RPUSH', 'k', 'b', 'c', 'd'], ['LLEN', 'k'], ['EXEC']]) {
+      await c.same(0, ...command);
+    }
+    await c.expect(1, '*2\r\n$1\r\nk\r\n$1\r\nb\r\n');
+    await c.expect(2);
+    await c.same(0, 'LRANGE', 'k', '0', '-1');
   });
 
   it('time out with a null array, and show in INFO meanwhile', async () => {
