@@ -17,7 +17,7 @@ import type {
   BlockRequest,
   ServerStats,
 } from '../dispatch/services.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database, Keyspace } from '../keyspace/keyspace.js';
 
 /** What the service needs from the server it belongs to. */
 export interface BlockingHost {
@@ -91,14 +91,14 @@ export class BlockingService implements BlockingApi {
   }
 
   /**
-   * SWAPDB: the keys of a database all changed at once; every key waited on there that now
-   * exists is ready.
+   * SWAPDB is about to give database dbId the keys of `incoming` (Redis's
+   * scanDatabaseForReadyKeys): every key waited on there that incoming holds becomes ready. A
+   * flush (no incoming keys) readies nothing.
    */
-  databaseChanged(dbId: number): void {
+  databaseReplaced(dbId: number, incoming: Database | null): void {
     const byKey = this.waitersByKey.get(dbId);
-    if (byKey === undefined) return;
-    const db = this.host.keyspace.dbs[dbId];
-    for (const key of byKey.keys()) if (db.dict.has(key)) this.keyWritten(dbId, key);
+    if (byKey === undefined || incoming === null) return;
+    for (const key of byKey.keys()) if (incoming.dict.has(key)) this.keyWritten(dbId, key);
   }
 
   /** Serves the clients waiting on the keys written since the last round (handleClientsBlockedOnKeys). */

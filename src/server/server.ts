@@ -117,8 +117,10 @@ export class KvikServer implements ServerServices {
       keyModified: (db, key) => this.keyModified(db, key),
       keyspaceEvent: (type, event, key, dbId) => this.keyspaceEvent(type, event, key, dbId),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
-      databaseReplaced: (emptied, replacedWith) =>
-        this.watches.databaseReplaced(emptied, replacedWith),
+      databaseReplaced: (emptied, replacedWith) => {
+        this.watches.databaseReplaced(emptied, replacedWith);
+        this.blocking.databaseReplaced(emptied.id, replacedWith);
+      },
       flushed: () => this.tracking.flushed(),
     });
     this.watches = new WatchedKeys(this.keyspace);

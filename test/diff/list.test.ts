@@ -729,6 +729,19 @@ describe('clients blocked on lists, against redis-server', () => {
     await c.same(0, 'LLEN', 'k');
   });
 
+  it('are served when SWAPDB brings a list under their key', async () => {
+    const c = await clients(2);
+    c.send(1, 'BLPOP', 'k', 'other', '0');
+    await c.blocked(1);
+    await c.same(0, 'SELECT', '1');
+    await c.same(0, 'RPUSH', 'k', 'from-db1');
+    await c.same(0, 'SWAPDB', '0', '1');
+    await c.expect(1);
+    await c.same(0, 'SET', 'other', 'string');
+    await c.same(0, 'SWAPDB', '0', '1');
+    await c.same(0, 'FLUSHALL');
+  });
+
   it('chain BLMOVE into a client blocked on its destination, in the same round', async () => {
     const c = await clients(3);
     c.send(1, 'BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0');
