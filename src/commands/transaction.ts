@@ -5,20 +5,12 @@
  * dirty, is the server's WatchedKeys (src/server/watched-keys.ts).
  */
 import { defineCommand, type CommandFlag, type CommandSpec } from '../dispatch/command.js';
-import { ReplyError, type CommandContext } from '../dispatch/context.js';
+import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
+import { discardTransaction } from '../dispatch/gate.js';
 import { keysAt } from './key-specs.js';
 
 const FLAGS: CommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'];
-
-/** Ends the transaction, watched keys included (Redis's discardTransaction). */
-function discardTransaction(ctx: CommandContext): void {
-  const client = ctx.client;
-  client.multi = null;
-  client.multiError = false;
-  client.watchDirty = false;
-  ctx.server.watches.unwatchAll(client);
-}
 
 export const multi = defineCommand({
   name: 'multi',

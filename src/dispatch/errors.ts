@@ -119,6 +119,9 @@ export const Err = {
   execWithoutMulti: 'ERR EXEC without MULTI',
   discardWithoutMulti: 'ERR DISCARD without MULTI',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  /** EXEC itself refused: the reason, without the ERR code Redis's formatted errors lack there. */
+  execAbortBecause: (error: string) =>
+    `EXECABORT Transaction discarded because of: ${error.startsWith('ERR ') ? error.slice(4) : error}`,
   // Lists and hashes.
   mustBePositive: 'ERR value is out of range, must be positive',
   lposRankZero:
@@ -201,6 +204,7 @@ export const Err = {
     `NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`,
   groupDestroyedWhileBlocked:
     'NOGROUP the consumer group this client was blocked on no longer exists',
+  streamKeyGone: 'UNBLOCKED the stream key no longer exists',
   busyGroup: 'BUSYGROUP Consumer Group name already exists',
   xgroupKeyMissing:
     'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',

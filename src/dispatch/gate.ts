@@ -197,8 +197,22 @@ export class Gate {
   private reject(ctx: CommandContext, command: Command | null, message: string): void {
     if (command !== null) command.stats.rejectedCalls++;
     if (ctx.client.multi !== null) ctx.client.multiError = true;
+    // A refused EXEC ends the transaction, if any, and says why (Redis's execCommandAbort).
+    if (command?.name === 'exec') {
+      discardTransaction(ctx);
+      return ctx.reply.error(Err.execAbortBecause(message));
+    }
     ctx.reply.error(message);
   }
+}
+
+/** Ends the client's transaction, watched keys included (Redis's discardTransaction). */
+export function discardTransaction(ctx: CommandContext): void {
+  const client = ctx.client;
+  client.multi = null;
+  client.multiError = false;
+  client.watchDirty = false;
+  ctx.server.watches.unwatchAll(client);
 }
 
 /** ASCII-only lower case, as Redis's strcasecmp compares command names. */
