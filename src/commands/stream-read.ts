@@ -10,6 +10,7 @@ import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import type { BlockRequest } from '../dispatch/services.js';
 import type { Stream } from '../datatypes/stream.js';
+import { typeOf } from '../keyspace/values.js';
 import { compareIds, MAX_ID, MIN_ID, nextId, type StreamId } from '../datatypes/stream-id.js';
 import type { ConsumerGroup } from '../datatypes/stream-group.js';
 import { deliverHistory, deliverNew, groupConsumer, type ReadEntry } from './stream-delivery.js';
@@ -219,9 +220,13 @@ function serveBlocked(
   count: number,
   args: ReadArgs,
 ): boolean {
-  const value = ctx.keyspace.lookupRead(ctx.db, key, false);
-  if (value === undefined || typeof value === 'string' || !('type' in value)) return false;
-  if (value.type !== 'stream') return false;
+  // Looked up as Redis serves blocked clients: no statistics, no keyspace event.
+  const value = ctx.keyspace.lookupWrite(ctx.db, key);
+  if (value === undefined || typeOf(value) !== 'stream') {
+    // A group reader's stream is gone (deleted, overwritten, expired ...): it is told so.
+    if (args.group !== null) throw new ReplyError(Err.streamKeyGone);
+    return false;
+  }
   const stream = value as Stream;
   let gt = after.get(key)!;
   let group: ConsumerGroup | undefined;

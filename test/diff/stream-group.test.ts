@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
 import { parseReply, type ReplyNode } from '../meta/reply-tree.js';
+import { encodeCommand, RawClient } from '../helpers/raw-client.js';
 
 const env = useDiffServers();
 
@@ -534,5 +535,266 @@ describe('consumer group read counters and lag against redis-server', () => {
       ['XGROUP', 'CREATE', 's', 'h', '0'],
       ['XINFO', 'GROUPS', 's'],
     ]);
+  });
+});
+
+/** A client of each server, blocked in the same command. */
+interface BlockedPair {
+  redis: RawClient;
+  kvik: RawClient;
+}
+
+/** blocked_clients from INFO clients. */
+async function blockedClients(client: RawClient): Promise<number> {
+  const info = await client.call('INFO', 'clients');
+  return Number(/blocked_clients:(\d+)/.exec(info)![1]);
+}
+
+/** Sends a blocking command from a new connection to each server, and waits until it blocks. */
+async function blockOnBoth(pair: DiffPair, ...command: Command): Promise<BlockedPair> {
+  const before = await Promise.all([blockedClients(pair.redis), blockedClients(pair.kvik)]);
+  const blocked = {
+    redis: await RawClient.connect(env.reference.port),
+    kvik: await RawClient.connect(env.kvik.port),
+  };
+  if (command[0] === RESP3[0]) throw new Error('use blockOnBothResp3');
+  for (const side of ['redis', 'kvik'] as const) blocked[side].sendRaw(encodeCommand(command));
+  for (let tries = 0; ; tries++) {
+    const now = await Promise.all([blockedClients(pair.redis), blockedClients(pair.kvik)]);
+    if (now[0] === before[0] + 1 && now[1] === before[1] + 1) return blocked;
+    assert.ok(tries < 200, `${command.join(' ')} never blocked on both servers`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The blocked clients' replies must be the same. */
+async function sameReply(blocked: BlockedPair, what: string): Promise<void> {
+  const [redis, kvik] = await Promise.all([blocked.redis.readReply(), blocked.kvik.readReply()]);
+  assert.equal(kvik, redis, what);
+}
+
+/** Neither blocked client gets a reply within `ms`. */
+async function stillBlocked(blocked: BlockedPair, ms = 100): Promise<void> {
+  const silent = (client: RawClient) =>
+    client.readReply(ms).then(
+      () => false,
+      () => true,
+    );
+  const [redis, kvik] = await Promise.all([silent(blocked.redis), silent(blocked.kvik)]);
+  assert.ok(redis, 'redis-server answered a client that should still wait');
+  assert.ok(kvik, 'Kvik answered a client that should still wait');
+}
+
+function closeAll(...blocked: BlockedPair[]): void {
+  for (const b of blocked) {
+    b.redis.close();
+    b.kvik.close();
+  }
+}
+
+describe('blocked XREAD and XREADGROUP against redis-server', () => {
+  it('an XADD serves every XREAD waiting on the key, each from its own ID', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 2);
+    const a = await blockOnBoth(pair, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+    const b = await blockOnBoth(pair, 'XREAD', 'BLOCK', '0', 'STREAMS', 't', 's', '0', '$');
+    const c = await blockOnBoth(pair, 'XREAD', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '2-1');
+    await pair.same('XSETID', 's', '9-0');
+    await stillBlocked(a);
+    await pair.same('XADD', 's', '10-1', 'f', 'new');
+    await sameReply(a, 'first reader');
+    await sameReply(b, 'reader of two keys');
+    await sameReply(c, 'reader with COUNT');
+    closeAll(a, b, c);
+  });
+
+  it('XREADGROUP > waiters share new entries in arrival order, one entry each', async () => {
+    const pair = await env.pair();
+    await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const c1 = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c1',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    const c2 = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c2',
+      'COUNT',
+      '1',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    const reader = await blockOnBoth(pair, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+    await pair.same('XADD', 's', '1-1', 'f', 'v1');
+    await sameReply(c1, 'first consumer');
+    await sameReply(reader, 'plain reader');
+    await stillBlocked(c2);
+    await sameAll(pair, [
+      ['MULTI'],
+      ['XADD', 's', '2-1', 'f', 'v2'],
+      ['XADD', 's', '3-1', 'f', 'v3'],
+      ['EXEC'],
+    ]);
+    await sameReply(c2, 'second consumer, COUNT 1');
+    await sameAll(pair, [
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+    closeAll(c1, c2, reader);
+  });
+
+  it('XREADGROUP NOACK waiters move the group without pending entries', async () => {
+    const pair = await env.pair();
+    await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const c = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c',
+      'NOACK',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    await pair.same('XADD', 's', '1-1', 'f', 'v');
+    await sameReply(c, 'NOACK consumer');
+    await sameAll(pair, [
+      ['XPENDING', 's', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ]);
+    closeAll(c);
+  });
+
+  it('a destroyed group or a vanished stream ends XREADGROUP waits with an error', async () => {
+    const pair = await env.pair();
+    await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    await pair.same('XGROUP', 'CREATE', 's', 'other', '$');
+    const destroyed = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    const kept = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'other',
+      'c',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    await pair.same('XGROUP', 'DESTROY', 's', 'g');
+    await sameReply(destroyed, 'group destroyed');
+    await stillBlocked(kept);
+    await pair.same('DEL', 's');
+    await sameReply(kept, 'stream deleted');
+    for (const change of [
+      ['SET', 's', 'x'],
+      ['RENAME', 's', 't'],
+      ['UNLINK', 's'],
+    ] as Command[]) {
+      await pair.same('DEL', 's', 't');
+      await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      const waiting = await blockOnBoth(
+        pair,
+        'XREADGROUP',
+        'GROUP',
+        'g',
+        'c',
+        'BLOCK',
+        '0',
+        'STREAMS',
+        's',
+        '>',
+      );
+      await pair.same(...change);
+      await sameReply(waiting, `after ${change[0]}`);
+      closeAll(waiting);
+    }
+    await pair.same('FLUSHALL');
+    await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    await pair.same('XADD', 't', '5-5', 'f', 'v');
+    const replaced = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c',
+      'BLOCK',
+      '0',
+      'STREAMS',
+      's',
+      '>',
+    );
+    await pair.same('RENAME', 't', 's');
+    await sameReply(replaced, 'stream replaced by one without the group');
+    closeAll(destroyed, kept, replaced);
+  });
+
+  it('an XREAD waiter outlives its stream and times out with nil', async () => {
+    const pair = await env.pair();
+    await fill(pair, 's', 1);
+    const a = await blockOnBoth(pair, 'XREAD', 'BLOCK', '300', 'STREAMS', 's', '$');
+    await pair.same('DEL', 's');
+    await pair.same('SET', 's', 'x');
+    await sameReply(a, 'timed out');
+    closeAll(a);
+  });
+
+  it('timeouts answer nil in RESP2 and RESP3', async () => {
+    const pair = await env.pair();
+    await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = await blockOnBoth(
+      pair,
+      'XREADGROUP',
+      'GROUP',
+      'g',
+      'c',
+      'BLOCK',
+      '50',
+      'STREAMS',
+      's',
+      '>',
+    );
+    await sameReply(a, 'RESP2 timeout');
+    for (const side of ['redis', 'kvik'] as const) await a[side].call('HELLO', '3');
+    a.redis.sendRaw(encodeCommand(['XREAD', 'BLOCK', '50', 'STREAMS', 's', '$']));
+    a.kvik.sendRaw(encodeCommand(['XREAD', 'BLOCK', '50', 'STREAMS', 's', '$']));
+    await sameReply(a, 'RESP3 timeout');
+    a.redis.sendRaw(encodeCommand(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$']));
+    a.kvik.sendRaw(encodeCommand(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$']));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pair.same('XADD', 's', '1-1', 'f', 'v');
+    await sameReply(a, 'RESP3 served');
+    closeAll(a);
   });
 });
