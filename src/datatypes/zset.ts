@@ -80,6 +80,11 @@ export function scoreAtMostMax(score: number, range: ScoreRange): boolean {
   return range.maxExclusive ? score < range.max : score <= range.max;
 }
 
+/** A listpack keeps scores as text in which -0 does not survive: it reads back as 0. */
+function listpackScore(score: number): number {
+  return score === 0 ? 0 : score;
+}
+
 export class ZSetValue implements CollectionValue {
   readonly type = 'zset';
 
@@ -103,14 +108,15 @@ export class ZSetValue implements CollectionValue {
     scores: readonly number[],
     limits: ZSetLimits,
   ): ZSetValue {
-    const order = members.map((_, i) => i);
-    order.sort((a, b) => compareEntries(scores[a], members[a], scores[b], members[b]));
-    const sortedScores = order.map((i) => scores[i]);
-    const sortedMembers = order.map((i) => members[i]);
-    const zset = new ZSetValue(ScoreTree.fromSorted(sortedScores, sortedMembers), null);
     let longest = 0;
     for (const member of members) longest = Math.max(longest, member.length);
-    if (members.length > limits.entries || longest > limits.value) zset.toSkiplist();
+    const listpack = members.length <= limits.entries && longest <= limits.value;
+    const order = members.map((_, i) => i);
+    order.sort((a, b) => compareEntries(scores[a], members[a], scores[b], members[b]));
+    const sortedScores = order.map((i) => (listpack ? listpackScore(scores[i]) : scores[i]));
+    const sortedMembers = order.map((i) => members[i]);
+    const zset = new ZSetValue(ScoreTree.fromSorted(sortedScores, sortedMembers), null);
+    if (!listpack) zset.toSkiplist();
     return zset;
   }
 
@@ -137,14 +143,20 @@ export class ZSetValue implements CollectionValue {
     ) {
       this.toSkiplist();
     }
-    this.tree.insert(score, member);
-    if (this.dict !== null) this.dict.set(member, score);
+    if (this.dict === null) this.tree.insert(listpackScore(score), member);
+    else {
+      this.tree.insert(score, member);
+      this.dict.set(member, score);
+    }
   }
 
   /** Changes the score of a member of the set from `score` to `newScore`. */
   updateScore(member: string, score: number, newScore: number): void {
-    this.tree.updateScore(score, member, newScore);
-    if (this.dict !== null) this.dict.set(member, newScore);
+    if (this.dict === null) this.tree.updateScore(score, member, listpackScore(newScore));
+    else {
+      this.tree.updateScore(score, member, newScore);
+      this.dict.set(member, newScore);
+    }
   }
 
   /** Removes a member; false when it was not there. */
