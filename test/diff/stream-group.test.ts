@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
 import { parseReply, type ReplyNode } from '../meta/reply-tree.js';
 import { encodeCommand, RawClient } from '../helpers/raw-client.js';
@@ -796,5 +797,173 @@ describe('blocked XREAD and XREADGROUP against redis-server', () => {
     await pair.same('XADD', 's', '1-1', 'f', 'v');
     await sameReply(a, 'RESP3 served');
     closeAll(a);
+  });
+});
+
+describe('random stream and consumer group sequences against redis-server', () => {
+  const id = fc
+    .tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 2 }))
+    .map(([ms, seq]) => `${ms}-${seq}`);
+  const ids = fc.array(id, { minLength: 1, maxLength: 3 });
+  const group = fc.constantFrom('g1', 'g2');
+  const consumer = fc.constantFrom('c1', 'c2', 'c3');
+  const small = fc.integer({ min: 0, max: 6 });
+  const command: fc.Arbitrary<Command> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.tuple(id, fc.constantFrom('f', 'g')).map(([i, f]) => ['XADD', 's', i, f, 'v']),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('MAXLEN', 'MINID'), fc.constantFrom('~', '='), small, id)
+        .map(([how, exact, n, i]) => [
+          'XADD',
+          's',
+          how,
+          exact,
+          how === 'MAXLEN' ? String(n) : `${n * 3}`,
+          i,
+          'f',
+          'v',
+        ]),
+    },
+    { weight: 2, arbitrary: ids.map((list) => ['XDEL', 's', ...list]) },
+    { weight: 1, arbitrary: small.map((n) => ['XTRIM', 's', 'MAXLEN', String(n + 2)]) },
+    { weight: 1, arbitrary: id.map((i) => ['XTRIM', 's', 'MINID', i]) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .record({
+          group,
+          consumer,
+          count: fc.option(small),
+          noack: fc.boolean(),
+          history: fc.boolean(),
+        })
+        .map(({ group, consumer, count, noack, history }) => [
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          ...(count === null ? [] : ['COUNT', String(count)]),
+          ...(noack ? ['NOACK'] : []),
+          'STREAMS',
+          's',
+          history ? '0' : '>',
+        ]),
+    },
+    { weight: 3, arbitrary: fc.tuple(group, ids).map(([g, list]) => ['XACK', 's', g, ...list]) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          group,
+          consumer,
+          ids,
+          force: fc.boolean(),
+          justid: fc.boolean(),
+          retry: fc.option(small),
+        })
+        .map(({ group, consumer, ids, force, justid, retry }) => [
+          'XCLAIM',
+          's',
+          group,
+          consumer,
+          '0',
+          ...ids,
+          ...(force ? ['FORCE'] : []),
+          ...(justid ? ['JUSTID'] : []),
+          ...(retry === null ? [] : ['RETRYCOUNT', String(retry)]),
+        ]),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          group,
+          consumer,
+          start: id,
+          count: fc.integer({ min: 1, max: 4 }),
+          justid: fc.boolean(),
+        })
+        .map(({ group, consumer, start, count, justid }) => [
+          'XAUTOCLAIM',
+          's',
+          group,
+          consumer,
+          '0',
+          start,
+          'COUNT',
+          String(count),
+          ...(justid ? ['JUSTID'] : []),
+        ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(group, fc.oneof(id, fc.constant('$')), fc.option(small))
+        .map(([g, i, read]) => [
+          'XGROUP',
+          'CREATE',
+          's',
+          g,
+          i,
+          ...(read === null ? [] : ['ENTRIESREAD', String(read)]),
+        ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(group, fc.oneof(id, fc.constant('$')), fc.option(small))
+        .map(([g, i, read]) => [
+          'XGROUP',
+          'SETID',
+          's',
+          g,
+          i,
+          ...(read === null ? [] : ['ENTRIESREAD', String(read)]),
+        ]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('CREATECONSUMER', 'DELCONSUMER'), group, consumer)
+        .map(([sub, g, c]) => ['XGROUP', sub, 's', g, c]),
+    },
+    { weight: 1, arbitrary: group.map((g) => ['XGROUP', 'DESTROY', 's', g]) },
+    { weight: 1, arbitrary: id.map((i) => ['XSETID', 's', i]) },
+    { weight: 1, arbitrary: fc.constant(['XINFO', 'GROUPS', 's']) },
+    { weight: 1, arbitrary: group.map((g) => ['XPENDING', 's', g, '-', '+', '20']) },
+  );
+
+  it('random XADD, XREADGROUP, XACK, XCLAIM ... sequences leave both servers alike', async () => {
+    const pair = await env.pair();
+    for (const c of [['CONFIG', 'SET', 'stream-node-max-entries', '3']]) {
+      await pair.redis.call(...c);
+      await pair.kvik.call(...c);
+    }
+    const checks = (g: string): Command[] => [
+      ['XPENDING', 's', g],
+      ['XPENDING', 's', g, '-', '+', '100'],
+      ['XINFO', 'CONSUMERS', 's', g],
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 20, maxLength: 60 }), async (commands) => {
+        await pair.same('FLUSHALL');
+        await pair.same('XGROUP', 'CREATE', 's', 'g1', '0', 'MKSTREAM');
+        await sameAll(pair, commands);
+        await sameAll(pair, [
+          ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '0'],
+          ['XINFO', 'GROUPS', 's'],
+          ['XRANGE', 's', '-', '+'],
+          ...checks('g1'),
+          ...checks('g2'),
+        ]);
+      }),
+      { numRuns: 50 },
+    );
+    await pair.redis.call('CONFIG', 'SET', 'stream-node-max-entries', '100');
+    await pair.kvik.call('CONFIG', 'SET', 'stream-node-max-entries', '100');
   });
 });
