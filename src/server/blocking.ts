@@ -26,6 +26,12 @@ export interface BlockingHost {
   /** Whether a command is running inside another one (EXEC, a script), where none may block. */
   isNested(): boolean;
   propagate(dbId: number, argv: string[]): void;
+  /**
+   * Runs the serving of one client as an execution unit, as Redis serves each blocked client:
+   * what it propagates leaves together, in MULTI ... EXEC when it is several commands (a blocked
+   * XREADGROUP given several entries propagates one XCLAIM each).
+   */
+  asUnit(work: () => void): void;
   /** The client was unblocked with its reply written: it resumes its pending input after this. */
   resume(clientId: number): void;
 }
@@ -142,11 +148,16 @@ export class BlockingService implements BlockingApi {
     const dirtyBefore = keyspace.dirty;
     const errorsBefore = this.host.stats.totalErrorReplies;
     ctx.propagateAs = null;
-    if (!this.serve(ctx, request, key)) return;
+    let served = false;
+    this.host.asUnit(() => {
+      served = this.serve(ctx, request, key);
+      const propagateAs = ctx.propagateAs as string[] | null;
+      if (served && keyspace.dirty !== dirtyBefore && propagateAs !== null) {
+        this.host.propagate(waiter.dbId, propagateAs);
+      }
+    });
+    if (!served) return;
     this.end(waiter);
-    if (keyspace.dirty !== dirtyBefore && ctx.propagateAs !== null) {
-      this.host.propagate(waiter.dbId, ctx.propagateAs);
-    }
     if (this.host.stats.totalErrorReplies !== errorsBefore && ctx.command !== null) {
       ctx.command.stats.failedCalls++;
     }

@@ -933,7 +933,7 @@ describe('random stream and consumer group sequences against redis-server', () =
     },
     { weight: 1, arbitrary: group.map((g) => ['XGROUP', 'DESTROY', 's', g]) },
     { weight: 1, arbitrary: id.map((i) => ['XSETID', 's', i]) },
-    { weight: 1, arbitrary: fc.constant(['XINFO', 'GROUPS', 's']) },
+    { weight: 1, arbitrary: fc.constant<Command>(['XINFO', 'GROUPS', 's']) },
     { weight: 1, arbitrary: group.map((g) => ['XPENDING', 's', g, '-', '+', '20']) },
   );
 
