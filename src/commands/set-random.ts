@@ -19,7 +19,10 @@ import {
   writeSet,
 } from './set-common.js';
 
-/** Above size / SPOP_MOVE_STRATEGY_MUL popped members, SPOP rebuilds the set from the survivors. */
+/**
+ * When fewer than one member in SPOP_MOVE_STRATEGY_MUL + 1 survives, SPOP builds a new set from
+ * the survivors instead of popping one by one.
+ */
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
 /** SPOP key: one random member, propagated as SREM key member. */
@@ -35,9 +38,9 @@ function spopOne(ctx: CommandContext, key: string): void {
 
 /**
  * SPOP key count. Popping the whole set deletes the key (propagated as DEL, or UNLINK under
- * lazyfree-lazy-server-del). Popping most of it keeps size - count random survivors in a new set
- * and replies the rest in the set's order; popping few picks them one by one. Either way the
- * members go to replicas as one SREM.
+ * lazyfree-lazy-server-del). Popping nearly all of it keeps size - count random survivors in a
+ * new set and replies the rest in the set's order; otherwise members are picked one by one.
+ * Either way the members go to replicas as one SREM.
  */
 function spopCount(ctx: CommandContext, key: string, countText: string): void {
   const count = parseInteger(countText);
@@ -61,8 +64,9 @@ function spopCount(ctx: CommandContext, key: string, countText: string): void {
     return;
   }
   let popped: string[];
-  if (count * SPOP_MOVE_STRATEGY_MUL > size) {
-    const survivors = SetValue.emptyLike(set);
+  if ((size - count) * SPOP_MOVE_STRATEGY_MUL <= count) {
+    // A new set, filled like any: survivors that are all integers make an intset again.
+    const survivors = new SetValue();
     const max = maxIntsetEntries(ctx);
     for (let left = size - count; left > 0; left--) survivors.add(set.pop(random), max);
     popped = set.members();

@@ -16,16 +16,6 @@ export class SetValue implements CollectionValue {
   private ints: IntSet | null = new IntSet();
   private dict: IndexedDict<null> | null = null;
 
-  /** An empty set with the encoding of another (SPOP's survivors, as Redis 7.0 makes them). */
-  static emptyLike(other: SetValue): SetValue {
-    const set = new SetValue();
-    if (other.ints === null) {
-      set.ints = null;
-      set.dict = new IndexedDict<null>();
-    }
-    return set;
-  }
-
   get encoding(): 'intset' | 'hashtable' {
     return this.ints !== null ? 'intset' : 'hashtable';
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
+import { DiffPair, useDiffServers, type Command } from '../helpers/diff.js';
 import { RawClient, encodeCommand } from '../helpers/raw-client.js';
 import { parseReply, type ReplyNode } from '../meta/reply-tree.js';
 
@@ -1187,5 +1187,73 @@ describe('BZPOPMIN, BZPOPMAX and BZMPOP against redis-server', () => {
     await c.discard(1);
     c.send(1, 'BZPOPMAX', 'k', '0.05');
     await c.expect(1, '_\r\n');
+  });
+});
+
+describe('sorted set keyspace notifications against redis-server', () => {
+  const MARKER = 'zset-notifications-marker';
+
+  /** Reads pushed messages up to the marker one; returns them, without the marker. */
+  async function messagesUntilMarker(client: RawClient): Promise<string[]> {
+    const messages: string[] = [];
+    for (;;) {
+      const frame = await client.readReply();
+      if (frame.includes(MARKER)) return messages;
+      messages.push(frame);
+    }
+  }
+
+  it('every sorted set write raises the events Redis raises, in its order', async () => {
+    const writer = await freshPair();
+    const subscriber = await DiffPair.connect(env.reference.port, env.kvik.port);
+    try {
+      await writer.same('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+      await subscriber.same('PSUBSCRIBE', '__key*__:*');
+      await subscriber.same('SUBSCRIBE', MARKER);
+      const commands: Command[] = [
+        ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'],
+        ['ZADD', 'z', '1', 'a'],
+        ['ZADD', 'z', 'NX', '9', 'a'],
+        ['ZADD', 'z', 'CH', '9', 'a'],
+        ['ZADD', 'z', 'INCR', '1', 'a'],
+        ['ZADD', 'z', 'XX', 'INCR', '1', 'none'],
+        ['ZINCRBY', 'z', '0', 'a'],
+        ['ZINCRBY', 'z', '1', 'new'],
+        ['ZREM', 'z', 'new', 'zz'],
+        ['ZREM', 'z', 'zz'],
+        ['ZREMRANGEBYRANK', 'z', '0', '0'],
+        ['ZREMRANGEBYSCORE', 'z', '3', '3'],
+        ['ZREMRANGEBYSCORE', 'z', '100', '200'],
+        ['ZREMRANGEBYLEX', 'z', '[d', '[d'],
+        ['ZPOPMIN', 'z'],
+        ['ZPOPMAX', 'z', '0'],
+        ['ZADD', 'y', '1', 'a', '2', 'b'],
+        ['ZMPOP', '1', 'y', 'MAX'],
+        ['BZPOPMIN', 'y', '0'],
+        ['ZADD', 'y', '1', 'a', '2', 'b'],
+        ['BZMPOP', '0', '1', 'y', 'MIN', 'COUNT', '5'],
+        ['ZADD', 'x', '1', 'a', '2', 'b'],
+        ['ZUNIONSTORE', 'd', '1', 'x'],
+        ['ZINTERSTORE', 'd', '2', 'x', 'x'],
+        ['ZDIFFSTORE', 'd', '2', 'x', 'x'],
+        ['ZDIFFSTORE', 'd', '2', 'x', 'x'],
+        ['ZRANGESTORE', 'd', 'x', '0', '0'],
+        ['ZRANGESTORE', 'd', 'x', '5', '6'],
+        ['ZRANGE', 'x', '0', '-1'],
+        ['ZREMRANGEBYRANK', 'x', '0', '-1'],
+      ];
+      for (const command of commands) {
+        await writer.same(...command);
+        await writer.same('PUBLISH', MARKER, 'end');
+        const [redis, kvik] = await Promise.all([
+          messagesUntilMarker(subscriber.redis),
+          messagesUntilMarker(subscriber.kvik),
+        ]);
+        assert.deepEqual(kvik, redis, `notifications of ${command.join(' ')}`);
+      }
+    } finally {
+      subscriber.close();
+      await writer.same('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
   });
 });
