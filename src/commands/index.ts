@@ -7,6 +7,7 @@ import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
+import { functionCommands } from './function.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
@@ -14,6 +15,7 @@ import { listCommands } from './list.js';
 import { objectCommands } from './object.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
+import { scriptingCommands } from './scripting.js';
 import { setCommands } from './set.js';
 import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
@@ -40,4 +42,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...bitmapCommands,
   ...pubsubCommands,
   ...transactionCommands,
+  ...scriptingCommands,
+  ...functionCommands,
 ];

@@ -222,6 +222,28 @@ export const Err = {
   xautoclaimCount: 'ERR COUNT must be > 0',
   xautoclaimCountMemory:
     'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
+  // Scripting and functions.
+  busyScript: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  busyFunction:
+    'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
+  notBusy: 'NOTBUSY No scripts in execution right now.',
+  unkillable:
+    'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  scriptWriteFlagRo: 'ERR Can not execute a script with write flag using *_ro command.',
+  tooManyKeys: "ERR Number of keys can't be greater than number of args",
+  negativeKeys: "ERR Number of keys can't be negative",
+  functionNotFound: 'ERR Function not found',
+  badNumberOfKeys: 'ERR Bad number of keys provided',
+  libraryNotFound: 'ERR Library not found',
+  scriptFlushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
+  functionFlushOption: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
+  scriptDebugOption: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
+  scriptDebugUnsupported: 'ERR SCRIPT DEBUG YES and SYNC (the Lua debugger) are not supported by Kvik',
+  functionListArgument: (arg: string) => `ERR Unknown argument ${cString(arg)}`,
+  libraryNameMissing: 'ERR library name argument was not given',
+  restorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
+  badDumpPayload: 'ERR DUMP payload version or checksum are wrong',
 } as const;
 
 /** The text of an argument Redis prints with %s: up to the first NUL byte. */

@@ -37,6 +37,11 @@ export interface GateHooks {
   protectedRefusal(ctx: CommandContext, command: Command): string | null;
   /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
   isPaused(ctx: CommandContext, command: Command): boolean;
+  /**
+   * While a script runs past busy-reply-threshold: Redis's BUSY refusal for a command that may
+   * not run then, or null.
+   */
+  busyRefusal?(command: Command, argv: readonly string[]): string | null;
   /** Propagates a write (AOF, replicas, MONITOR-less feed). */
   propagate(dbId: number, argv: string[]): void;
   /**
@@ -55,6 +60,17 @@ export interface GateHooks {
   commandExecuted?(ctx: CommandContext, command: Command, argv: string[], micros: number): void;
 }
 
+/** A call whose handler ran: what its end needs. */
+interface OpenCall {
+  readonly ctx: CommandContext;
+  readonly command: Command;
+  readonly argv: string[];
+  readonly dirtyBefore: number;
+  readonly errorsBefore: number;
+  readonly started: number;
+  readonly topLevel: boolean;
+}
+
 export const enum GateResult {
   Done,
   /** Paused by CLIENT PAUSE: nothing was run; call again with the same arguments later. */
@@ -64,6 +80,9 @@ export const enum GateResult {
 export class Gate {
   /** How many calls are running, one inside the other (EXEC and scripts call commands). */
   private depth = 0;
+  private suspendRequested = false;
+  /** The call of a script that yielded to the event loop, until it finishes. */
+  private suspended: OpenCall | null = null;
   private readonly bySpelling = new Map<string, Command>();
 
   constructor(
@@ -122,6 +141,11 @@ export class Gate {
       this.reject(ctx, command, Err.pubsubContext(command.fullName));
       return GateResult.Done;
     }
+    const busy = this.suspended === null ? null : (this.hooks.busyRefusal?.(command, argv) ?? null);
+    if (busy !== null) {
+      this.reject(ctx, command, busy);
+      return GateResult.Done;
+    }
     // Before queueing: Redis holds a write under CLIENT PAUSE WRITE even inside MULTI.
     if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
     if (client.multi !== null && !MULTI_PASSTHROUGH.has(command.parent?.name ?? command.name)) {
@@ -133,6 +157,25 @@ export class Gate {
     this.call(ctx, command, argv);
     if (this.depth === 0) this.hooks.afterTopLevelCommand?.();
     return GateResult.Done;
+  }
+
+  /**
+   * The running handler returns before its command is over: a script past busy-reply-threshold
+   * goes on at later turns of the event loop. Its call stays open (other commands run nested in
+   * it, its execution unit collects their writes) until `finishSuspended()`.
+   */
+  suspendCurrent(): void {
+    this.suspendRequested = true;
+  }
+
+  /** The suspended command is over: its call ends as it would have. */
+  finishSuspended(): void {
+    const call = this.suspended;
+    if (call === null) return;
+    this.suspended = null;
+    this.depth--;
+    this.endCall(call);
+    if (this.depth === 0) this.hooks.afterTopLevelCommand?.();
   }
 
   /** Whether the command running was called by another (inside EXEC or a script). */
@@ -163,6 +206,20 @@ export class Gate {
     } finally {
       this.depth--;
     }
+    const call = { ctx, command, argv, dirtyBefore, errorsBefore, started, topLevel };
+    if (this.suspendRequested) {
+      this.suspendRequested = false;
+      this.depth++;
+      this.suspended = call;
+      return;
+    }
+    this.endCall(call);
+  }
+
+  /** After a command's handler: statistics, propagation, the end of its execution unit. */
+  private endCall(call: OpenCall): void {
+    const { ctx, command, argv, dirtyBefore, errorsBefore, started, topLevel } = call;
+    const keyspace = ctx.keyspace;
     const micros = (performance.now() - started) * 1000;
     const stats = command.stats;
     stats.calls++;

@@ -3,6 +3,7 @@
  * INFO, shutdown. The server implements this interface; handlers never see sockets or listeners.
  */
 import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Scripting } from '../scripting/scripting.js';
 import type { RespVersion } from '../resp/reply.js';
 import type { ClientState } from './client-state.js';
 import type { CommandContext } from './context.js';
@@ -219,6 +220,8 @@ export interface ServerServices {
   call(ctx: CommandContext, command: Command, argv: string[]): void;
   /** Propagates a write that is not the command being run (also-propagate). */
   propagate(dbId: number, argv: string[]): void;
+  /** Lua scripts and functions (EVAL, FCALL, SCRIPT, FUNCTION). */
+  readonly scripting: Scripting;
   /** Random numbers come from here, so tests can seed them. */
   random(): number;
 }

@@ -36,6 +36,7 @@ import { Propagation } from './propagation.js';
 import { PubSubHub } from './pubsub.js';
 import { Tracking } from './tracking.js';
 import { WatchedKeys } from './watched-keys.js';
+import { Scripting } from '../scripting/scripting.js';
 
 const KEYSPACE_PARAMS = new Set([
   'lazyfree-lazy-expire',
@@ -65,6 +66,12 @@ export class KvikServer implements ServerServices {
   readonly pubsub = new PubSubHub((client) => this.connections.get(client.id));
   private readonly notifier = new KeyspaceNotifier(this.pubsub);
   readonly watches: WatchedKeys;
+  readonly scripting: Scripting = new Scripting({
+    server: this,
+    suspendCall: () => this.gate.suspendCurrent(),
+    finishSuspendedCall: () => this.gate.finishSuspended(),
+    resumeClient: (clientId) => this.connections.get(clientId)?.processInput(),
+  });
   readonly tracking = new Tracking({
     connection: (id) => this.connections.get(id),
     connections: () => this.connections.values(),
@@ -147,6 +154,7 @@ export class KvikServer implements ServerServices {
       authRequired: (ctx) => this.authRequired(ctx),
       protectedRefusal: (ctx) => this.debugRefusal(ctx),
       isPaused: (ctx, command) => this.isPaused(ctx, command),
+      busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
       unitStarted: (ctx) => {
         this.propagation.beginUnit();
@@ -173,6 +181,7 @@ export class KvikServer implements ServerServices {
     // `databases` is immutable once running: the databases are created from the loaded config.
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
     this.applyNotifyConfig();
+    await this.scripting.start();
     await this.openListeners();
     this.scheduleCron();
   }
@@ -487,7 +496,8 @@ export class KvikServer implements ServerServices {
    */
   private serverCron(): void {
     // The slow expire cycle takes its share of the cron period (25%, more with more effort).
-    if (this.debug.activeExpire) {
+    // Not while a busy script is suspended: its keys must not change under it.
+    if (this.debug.activeExpire && !this.scripting.busy) {
       this.activeExpire.run(1000 / this.hz, this.config.numberValue('active-expire-effort'));
     }
     this.metrics.sample({
@@ -516,6 +526,7 @@ export class KvikServer implements ServerServices {
       const closing = this.closeListeners();
       for (const connection of this.connections.values()) connection.close(true);
       await closing;
+      this.scripting.close();
       this.resolveClosed();
     })();
     return this.shuttingDown;

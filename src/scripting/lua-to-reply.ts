@@ -1,0 +1,154 @@
+/**
+ * A script's result turned into the reply, with Redis's rules (luaReplyToRedisReply):
+ *   string -> bulk; number -> integer, truncated; boolean -> 1 / nil in RESP2 scripts, a RESP3
+ *   boolean after redis.setresp(3); table with err -> error; with ok -> status; with double ->
+ *   double; big_number, verbatim_string, map, set -> those types; other tables -> array up to the
+ *   first nil; anything else -> nil.
+ * The reply writer follows the client's protocol, as Redis's addReply* do.
+ */
+import type { ReplyWriter } from '../resp/reply.js';
+import type { LuaPtr, LuaRuntime } from './lua-engine.js';
+
+const INT64_MIN = -9223372036854775808n;
+
+/** Writes the value on top of S as the reply, and pops it. */
+export function writeLuaValue(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 2 | 3): void {
+  const api = lua.api;
+  switch (api.lua_type(S, -1)) {
+    case 4 /* string */:
+      reply.bulk(lua.toString(S, -1));
+      break;
+    case 3 /* number */:
+      reply.integer(luaInteger(lua, S));
+      break;
+    case 1 /* boolean */: {
+      const b = api.lua_toboolean(S, -1) !== 0;
+      if (scriptResp === 3) reply.boolean(b);
+      else if (b) reply.integer(1);
+      else reply.nullBulk();
+      break;
+    }
+    case 5 /* table */:
+      writeTable(lua, S, reply, scriptResp);
+      break;
+    default:
+      reply.nullBulk();
+  }
+  api.lua_settop(S, -2);
+}
+
+/** The number on top as C's (long long) cast of a double: truncated, INT64_MIN when out of range. */
+function luaInteger(lua: LuaRuntime, S: LuaPtr): number | bigint {
+  const api = lua.api;
+  if (api.lua_isinteger(S, -1) !== 0) return api.lua_tointegerx(S, -1, 0);
+  const n = Math.trunc(api.lua_tonumberx(S, -1, 0));
+  if (Number.isSafeInteger(n)) return n;
+  if (!(n >= -9223372036854775808 && n < 9223372036854775808)) return INT64_MIN;
+  return BigInt(n);
+}
+
+/** Pushes t[name] (raw) and returns its type; the table is on top before the call. */
+function rawField(lua: LuaRuntime, S: LuaPtr, name: string): number {
+  lua.pushString(S, name);
+  return lua.api.lua_rawget(S, -2);
+}
+
+function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 2 | 3): void {
+  const api = lua.api;
+  if (rawField(lua, S, 'err') === 4) {
+    reply.error(errorText(lua.toString(S, -1)));
+    api.lua_settop(S, -2);
+    return;
+  }
+  api.lua_settop(S, -2);
+  if (rawField(lua, S, 'ok') === 4) {
+    reply.status(lua.toString(S, -1).replace(/[\r\n]/g, ' '));
+    api.lua_settop(S, -2);
+    return;
+  }
+  api.lua_settop(S, -2);
+  if (rawField(lua, S, 'double') === 3) {
+    reply.double(api.lua_tonumberx(S, -1, 0));
+    api.lua_settop(S, -2);
+    return;
+  }
+  api.lua_settop(S, -2);
+  if (rawField(lua, S, 'big_number') === 4) {
+    reply.bigNumber(lua.toString(S, -1).replace(/[\r\n]/g, ' '));
+    api.lua_settop(S, -2);
+    return;
+  }
+  api.lua_settop(S, -2);
+  if (rawField(lua, S, 'verbatim_string') === 5) {
+    const format = rawField(lua, S, 'format') === 4 ? lua.toString(S, -1) : null;
+    api.lua_settop(S, -2);
+    const text = rawField(lua, S, 'string') === 4 ? lua.toString(S, -1) : null;
+    api.lua_settop(S, -3);
+    if (format !== null && text !== null) {
+      reply.verbatim(text, format);
+      return;
+    }
+  } else {
+    api.lua_settop(S, -2);
+  }
+  for (const kind of ['map', 'set'] as const) {
+    if (rawField(lua, S, kind) === 5) {
+      writeCollection(lua, S, reply, scriptResp, kind);
+      api.lua_settop(S, -2);
+      return;
+    }
+    api.lua_settop(S, -2);
+  }
+  // An array: elements 1, 2 ... up to the first nil. Its length is known only at the end.
+  let count = 0;
+  while (api.lua_rawgeti(S, -1, BigInt(count + 1)) !== 0) {
+    api.lua_settop(S, -2);
+    count++;
+  }
+  api.lua_settop(S, -2);
+  reply.array(count);
+  for (let i = 1; i <= count; i++) {
+    api.lua_rawgeti(S, -1, BigInt(i));
+    writeLuaValue(lua, S, reply, scriptResp);
+  }
+}
+
+/** The map or set table on top: pairs, or keys, in the table's order. */
+function writeCollection(
+  lua: LuaRuntime,
+  S: LuaPtr,
+  reply: ReplyWriter,
+  scriptResp: 2 | 3,
+  kind: 'map' | 'set',
+): void {
+  const api = lua.api;
+  let count = 0;
+  api.lua_pushnil(S);
+  while (api.lua_next(S, -2) !== 0) {
+    api.lua_settop(S, -2);
+    count++;
+  }
+  if (kind === 'map') reply.map(count);
+  else reply.set(count);
+  api.lua_pushnil(S);
+  while (api.lua_next(S, -2) !== 0) {
+    // Stack: table, key, value.
+    if (kind === 'map') {
+      api.lua_pushvalue(S, -2);
+      writeLuaValue(lua, S, reply, scriptResp);
+      writeLuaValue(lua, S, reply, scriptResp);
+    } else {
+      api.lua_settop(S, -2);
+      api.lua_pushvalue(S, -1);
+      writeLuaValue(lua, S, reply, scriptResp);
+    }
+  }
+}
+
+/**
+ * An error table's message as the reply: Redis prints it with "-%s", so a message that is not
+ * already an error line is sent as it is, code and all.
+ */
+function errorText(message: string): string {
+  return message;
+}

@@ -1,0 +1,437 @@
+/**
+ * One Lua state with Redis's sandbox: the libraries and the prelude loaded, the `redis.*` bridge
+ * wired to the host, and the coroutine every script runs in. EVAL scripts and function libraries
+ * each have their own ScriptVM, as Redis has a Lua state for each.
+ *
+ * A script runs as a coroutine so that past busy-reply-threshold it can yield to the event loop
+ * (the count hook yields): the server then answers other clients BUSY and can take SCRIPT KILL.
+ */
+import { createHash } from 'node:crypto';
+import {
+  LUA_MASKCOUNT,
+  LUA_OK,
+  LUA_REGISTRYINDEX,
+  LUA_YIELD,
+  type LuaPtr,
+  type LuaRuntime,
+} from './lua-engine.js';
+import { PRELUDE } from './lua/prelude.js';
+import { BIT_LIBRARY, STRUCT_LIBRARY } from './lua/bit-struct.js';
+import { CJSON_LIBRARY, CMSGPACK_LIBRARY } from './lua/cjson-cmsgpack.js';
+import { pushError, pushReply } from './reply-to-lua.js';
+
+/** Instructions between two calls of the count hook (as Redis's 100000). */
+const HOOK_INSTRUCTIONS = 100000;
+
+/** What the `redis.*` bridge asks of the host while a script runs. */
+export interface ScriptHost {
+  /** Runs a command for the script: its RESP reply, or an error message for the script. */
+  call(argv: string[]): string | ScriptError;
+  /** redis.setresp(). */
+  setResp(resp: 2 | 3): void;
+  /** The protocol of the script's commands' replies (2 unless redis.setresp(3)). */
+  readonly resp: 2 | 3;
+  /** redis.acl_check_cmd(): whether the command exists (ACLs are not there yet). */
+  commandExists(argv: string[]): boolean;
+  /** The count hook: returns 'yield' to suspend, 'kill' to abort the script, or null. */
+  checkpoint(yieldable: boolean): 'yield' | 'kill' | null;
+  /** redis.register_function() while a library loads; an error message, or null. */
+  registerFunction?(name: string, fnRef: number, flags: string[], description: string | null): string | null;
+}
+
+/** An error raised for the script, as Redis's luaPushError: "ERR <message>" unless it has a code. */
+export class ScriptError {
+  constructor(readonly message: string) {}
+}
+
+export const enum RunStatus {
+  Done,
+  Failed,
+  Suspended,
+}
+
+const VERSION = '7.0.15';
+const VERSION_NUM = 0x07000f;
+
+export class ScriptVM {
+  readonly L: LuaPtr;
+  /** The coroutine scripts run in, and its registry reference. */
+  private thread: LuaPtr;
+  private threadRef: number;
+  private readonly entry: { compile: number; runScript: number; runFunction: number; loadLibrary: number };
+  private readonly nres: number;
+  host: ScriptHost | null = null;
+
+  constructor(readonly lua: LuaRuntime) {
+    const api = lua.api;
+    this.L = api.luaL_newstate();
+    api.luaL_openlibs(this.L);
+    this.nres = api.malloc(4);
+    const L = this.L;
+    // The libraries first: they keep what they need of string/table/math before the prelude trims them.
+    for (const source of [BIT_LIBRARY, STRUCT_LIBRARY, CJSON_LIBRARY, CMSGPACK_LIBRARY]) {
+      this.mustLoad(source, '=kvik_library');
+      api.lua_pushlightuserdata(L, 0);
+      this.mustCall(1, 0);
+    }
+    this.mustLoad(PRELUDE, '=kvik');
+    this.pushBridge();
+    this.mustCall(1, 1);
+    this.entry = {
+      compile: this.field(-1, 'compile'),
+      runScript: this.field(-1, 'run_script'),
+      runFunction: this.field(-1, 'run_function'),
+      loadLibrary: this.field(-1, 'load_library'),
+    };
+    api.lua_settop(L, 0);
+    this.thread = api.lua_newthread(L);
+    this.threadRef = api.luaL_ref(L, LUA_REGISTRYINDEX);
+    const hook = lua.hookFunction((T) => this.onHook(T));
+    this.hookPtr = hook;
+    api.lua_sethook(this.thread, hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+  }
+
+  private readonly hookPtr: number;
+
+  /**
+   * Compiles Lua source: a registry reference to the function, or the compiler's message.
+   * `library` compiles with the globals of function libraries.
+   */
+  compile(code: string, chunkName: string, library = false): number | string {
+    const api = this.lua.api;
+    const L = this.L;
+    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.entry.compile));
+    this.lua.pushString(L, code);
+    this.lua.pushString(L, chunkName);
+    api.lua_pushboolean(L, library ? 1 : 0);
+    if (api.lua_pcallk(L, 3, 2, 0, 0, 0) !== LUA_OK) {
+      const message = this.lua.toString(L, -1);
+      api.lua_settop(L, 0);
+      return message;
+    }
+    if (api.lua_type(L, -2) !== 6 /* function */) {
+      const message = this.lua.toString(L, -1);
+      api.lua_settop(L, 0);
+      return message;
+    }
+    api.lua_settop(L, -2);
+    return api.luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+
+  release(ref: number): void {
+    this.lua.api.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+  }
+
+  /**
+   * Starts a script (KEYS/ARGV globals) or a function (keys, args parameters) in the coroutine.
+   * Done: the result is at the top of the coroutine's stack (read it, then call `finish`);
+   * Failed: the error table is; Suspended: call `resume` later.
+   */
+  start(kind: 'script' | 'function' | 'library', fnRef: number, keys: readonly string[], args: readonly string[]): RunStatus {
+    const api = this.lua.api;
+    const T = this.thread;
+    const entry = kind === 'script' ? this.entry.runScript : kind === 'function' ? this.entry.runFunction : this.entry.loadLibrary;
+    api.lua_settop(T, 0);
+    api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
+    api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
+    let nargs = 1;
+    if (kind !== 'library') {
+      api.lua_pushinteger(T, BigInt(keys.length));
+      for (let i = 0; i < keys.length; i++) this.lua.pushString(T, keys[i]);
+      for (let i = 0; i < args.length; i++) this.lua.pushString(T, args[i]);
+      nargs += 1 + keys.length + args.length;
+    }
+    return this.resumeWith(nargs);
+  }
+
+  resume(): RunStatus {
+    return this.resumeWith(0);
+  }
+
+  /** The coroutine, whose top holds the result or error once a run is over. */
+  get resultState(): LuaPtr {
+    return this.thread;
+  }
+
+  /** Clears the coroutine after its result was read. */
+  finish(): void {
+    this.lua.api.lua_settop(this.thread, 0);
+  }
+
+  dispose(): void {
+    this.lua.api.lua_close(this.L);
+  }
+
+  private resumeWith(nargs: number): RunStatus {
+    const api = this.lua.api;
+    const status = api.lua_resume(this.thread, this.L, nargs, this.nres);
+    if (status === LUA_YIELD) return RunStatus.Suspended;
+    if (status === LUA_OK) {
+      // run_* returned (ok, value): the value, or the error table, is left on top.
+      const T = this.thread;
+      api.lua_settop(T, 2);
+      return api.lua_toboolean(T, 1) !== 0 ? RunStatus.Done : RunStatus.Failed;
+    }
+    // An error escaped the error handler (out of memory in it): the coroutine is dead.
+    const message = this.lua.toString(this.thread, -1);
+    api.lua_resetthread(this.thread);
+    pushError(this.lua, this.thread, 'ERR ' + message);
+    return RunStatus.Failed;
+  }
+
+  private onHook(T: LuaPtr): void {
+    const host = this.host;
+    if (host === null) return;
+    const api = this.lua.api;
+    const action = host.checkpoint(api.lua_isyieldable(T) !== 0);
+    if (action === 'kill') {
+      // Every instruction from now on fails, so a pcall in the script cannot go on running.
+      api.lua_sethook(T, this.hookPtr, LUA_MASKCOUNT, 1);
+      pushError(this.lua, T, 'ERR Script killed by user with SCRIPT KILL...');
+      api.lua_error(T);
+    } else if (action === 'yield') {
+      api.lua_yieldk(T, 0, 0, 0);
+    }
+  }
+
+  /** Puts the hook back to its normal period (after a killed script). */
+  resetHook(): void {
+    this.lua.api.lua_sethook(this.thread, this.hookPtr, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+  }
+
+  private mustLoad(source: string, name: string): void {
+    if (this.lua.loadChunk(this.L, source, name) !== LUA_OK) {
+      throw new Error(`Lua sandbox failed to load: ${this.lua.toString(this.L, -1)}`);
+    }
+  }
+
+  private mustCall(nargs: number, nresults: number): void {
+    if (this.lua.api.lua_pcallk(this.L, nargs, nresults, 0, 0, 0) !== LUA_OK) {
+      throw new Error(`Lua sandbox failed to start: ${this.lua.toString(this.L, -1)}`);
+    }
+  }
+
+  /** A registry reference to t[name] for the table at idx. */
+  private field(idx: number, name: string): number {
+    const api = this.lua.api;
+    this.lua.pushString(this.L, name);
+    api.lua_rawget(this.L, idx - 1);
+    return api.luaL_ref(this.L, LUA_REGISTRYINDEX);
+  }
+
+  /** The table of JS functions the prelude builds `redis` from. */
+  private pushBridge(): void {
+    const lua = this.lua;
+    const api = lua.api;
+    const L = this.L;
+    api.lua_createtable(L, 0, 12);
+    const set = (name: string, fn: (L: LuaPtr) => number): void => {
+      lua.pushString(L, name);
+      api.lua_pushcclosure(L, lua.cFunction(fn), 0);
+      api.lua_rawset(L, -3);
+    };
+    set('call', (S) => this.redisCall(S, true));
+    set('pcall', (S) => this.redisCall(S, false));
+    set('sha1hex', (S) => this.sha1hex(S));
+    set('log', (S) => this.log(S));
+    set('setresp', (S) => this.setResp(S));
+    set('set_repl', (S) => this.setRepl(S));
+    set('acl_check_cmd', (S) => this.aclCheck(S));
+    set('register_function', (S) => this.registerFunction(S));
+    lua.pushString(L, 'version');
+    lua.pushString(L, VERSION);
+    api.lua_rawset(L, -3);
+    lua.pushString(L, 'version_num');
+    api.lua_pushinteger(L, BigInt(VERSION_NUM));
+    api.lua_rawset(L, -3);
+  }
+
+  /** Raises an error table in the script (does not return: lua_error unwinds through here). */
+  private raise(S: LuaPtr, message: string): number {
+    pushError(this.lua, S, message);
+    return this.lua.api.lua_error(S);
+  }
+
+  /** The arguments of redis.call as strings, or an error message. */
+  private commandArgs(S: LuaPtr): string[] | string {
+    const api = this.lua.api;
+    const argc = api.lua_gettop(S);
+    if (argc === 0) return 'ERR Please specify at least one argument for this redis lib call';
+    const argv = new Array<string>(argc);
+    for (let i = 1; i <= argc; i++) {
+      const type = api.lua_type(S, i);
+      if (type === 4 /* string */) {
+        argv[i - 1] = this.lua.toString(S, i);
+      } else if (type === 3 /* number */) {
+        if (api.lua_isinteger(S, i) !== 0) {
+          argv[i - 1] = String(api.lua_tointegerx(S, i, 0));
+        } else {
+          // Lua 5.1 converts with %.14g; 5.4 adds ".0" to an integral float, which is taken off.
+          const text = this.lua.toString(S, i);
+          argv[i - 1] = /^-?\d+\.0$/.test(text) ? text.slice(0, -2) : text;
+        }
+      } else {
+        return 'ERR Lua redis lib command arguments must be strings or integers';
+      }
+    }
+    return argv;
+  }
+
+  private redisCall(S: LuaPtr, raise: boolean): number {
+    const host = this.host;
+    if (host === null) {
+      return this.raise(S, 'ERR redis.call/pcall can only be called inside a script invocation');
+    }
+    const argv = this.commandArgs(S);
+    if (typeof argv === 'string') {
+      if (raise) return this.raise(S, argv);
+      pushError(this.lua, S, argv);
+      return 1;
+    }
+    let reply: string | ScriptError;
+    try {
+      reply = host.call(argv);
+    } catch (err) {
+      // A bug must not unwind through the interpreter's C frames: it becomes a script error.
+      reply = new ScriptError(`ERR ${(err as Error).message}`);
+    }
+    if (reply instanceof ScriptError) {
+      if (raise) return this.raise(S, reply.message);
+      pushError(this.lua, S, reply.message);
+      return 1;
+    }
+    const api = this.lua.api;
+    api.lua_settop(S, 0);
+    pushReply(this.lua, S, reply);
+    if (raise && reply.charCodeAt(0) === 45 /* '-' */) return api.lua_error(S);
+    return 1;
+  }
+
+  private sha1hex(S: LuaPtr): number {
+    const api = this.lua.api;
+    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR wrong number of arguments');
+    const type = api.lua_type(S, 1);
+    const input = type === 4 || type === 3 ? this.lua.toString(S, 1) : '';
+    this.lua.pushString(S, createHash('sha1').update(input, 'latin1').digest('hex'));
+    return 1;
+  }
+
+  private log(S: LuaPtr): number {
+    const api = this.lua.api;
+    const argc = api.lua_gettop(S);
+    if (argc < 2) return this.raise(S, 'ERR redis.log() requires two arguments or more.');
+    if (api.lua_type(S, 1) !== 3) return this.raise(S, 'ERR First argument must be a number (log level).');
+    const level = api.lua_tonumberx(S, 1, 0);
+    if (level < 0 || level > 3) return this.raise(S, 'ERR Invalid debug level.');
+    // Kvik has no server log yet: the message is checked and dropped.
+    return 0;
+  }
+
+  private setResp(S: LuaPtr): number {
+    const api = this.lua.api;
+    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR redis.setresp() requires one argument.');
+    const resp = api.lua_tonumberx(S, 1, 0);
+    if (resp !== 2 && resp !== 3) return this.raise(S, 'ERR RESP version must be 2 or 3.');
+    this.host?.setResp(resp);
+    return 0;
+  }
+
+  private setRepl(S: LuaPtr): number {
+    const api = this.lua.api;
+    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR redis.set_repl() requires one argument.');
+    const flags = api.lua_tonumberx(S, 1, 0);
+    if ((flags & ~3) !== 0) {
+      return this.raise(S, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+    }
+    // Effects always replicate whole, as REPL_ALL (see the compatibility notes).
+    return 0;
+  }
+
+  private aclCheck(S: LuaPtr): number {
+    const argv = this.commandArgs(S);
+    if (typeof argv === 'string') return this.raise(S, argv);
+    if (this.host === null || !this.host.commandExists(argv)) {
+      return this.raise(S, 'ERR Invalid command passed to redis.acl_check_cmd()');
+    }
+    this.lua.api.lua_pushboolean(S, 1);
+    return 1;
+  }
+
+  private registerFunction(S: LuaPtr): number {
+    const host = this.host;
+    if (host?.registerFunction === undefined) {
+      return this.raise(S, 'ERR redis.register_function can only be called on FUNCTION LOAD command');
+    }
+    const args = readRegisterArgs(this.lua, S);
+    if (typeof args === 'string') return this.raise(S, 'ERR ' + args);
+    const api = this.lua.api;
+    api.lua_pushvalue(S, args.callbackIndex);
+    const ref = api.luaL_ref(S, LUA_REGISTRYINDEX);
+    const error = host.registerFunction(args.name, ref, args.flags, args.description);
+    if (error !== null) {
+      api.luaL_unref(S, LUA_REGISTRYINDEX, ref);
+      return this.raise(S, 'ERR ' + error);
+    }
+    return 0;
+  }
+}
+
+const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/** redis.register_function's two forms: (name, callback) or {function_name=, callback=, flags=, description=}. */
+function readRegisterArgs(
+  lua: LuaRuntime,
+  S: LuaPtr,
+): { name: string; callbackIndex: number; flags: string[]; description: string | null } | string {
+  const api = lua.api;
+  const argc = api.lua_gettop(S);
+  if (argc === 2) {
+    if (api.lua_type(S, 1) !== 4) return 'first argument to redis.register_function must be a string';
+    if (api.lua_type(S, 2) !== 6) return 'second argument to redis.register_function must be a function';
+    return { name: lua.toString(S, 1), callbackIndex: 2, flags: [], description: null };
+  }
+  if (argc !== 1 || api.lua_type(S, 1) !== 5) return 'wrong number of arguments to redis.register_function';
+  let name: string | null = null;
+  let callbackIndex = 0;
+  let description: string | null = null;
+  const flags: string[] = [];
+  // The callback goes to stack slot 2 first, so the walk below leaves it where it is.
+  lua.pushString(S, 'callback');
+  api.lua_rawget(S, 1);
+  api.lua_pushnil(S);
+  while (api.lua_next(S, 1) !== 0) {
+    // Stack: table, key, value.
+    const key = api.lua_type(S, -2) === 4 ? lua.toString(S, -2) : null;
+    const type = api.lua_type(S, -1);
+    if (key === 'function_name') {
+      if (type !== 4) return 'function_name argument given to redis.register_function must be a string';
+      name = lua.toString(S, -1);
+    } else if (key === 'description') {
+      if (type !== 4) return 'description argument given to redis.register_function must be a string';
+      description = lua.toString(S, -1);
+    } else if (key === 'callback') {
+      if (type !== 6) return 'callback argument given to redis.register_function must be a function';
+      callbackIndex = 2;
+    } else if (key === 'flags') {
+      if (type !== 5) return 'flags argument to redis.register_function must be a table representing function flags';
+      const flagsIndex = api.lua_gettop(S);
+      for (let i = 1n; ; i++) {
+        if (api.lua_rawgeti(S, flagsIndex, i) === 0) {
+          api.lua_settop(S, -2);
+          break;
+        }
+        if (api.lua_type(S, -1) !== 4) return 'unknown flag given';
+        const flag = lua.toString(S, -1);
+        if (!FUNCTION_FLAGS.has(flag)) return 'unknown flag given';
+        flags.push(flag);
+        api.lua_settop(S, -2);
+      }
+    } else {
+      return 'unknown argument given to redis.register_function';
+    }
+    api.lua_settop(S, -2);
+  }
+  if (name === null) return 'redis.register_function must get a function name argument';
+  if (callbackIndex === 0) return 'redis.register_function must get a callback argument';
+  return { name, callbackIndex, flags, description };
+}

@@ -1,0 +1,280 @@
+/**
+ * Scripting for one server: the Lua interpreter, the EVAL script cache, the function libraries,
+ * and the script that runs. Commands (src/commands/scripting.ts, function.ts) call in here.
+ *
+ * Busy scripts. A script runs to completion inside its command, atomically, unless it is still
+ * running past busy-reply-threshold: then its count hook yields the Lua coroutine every few
+ * milliseconds, the command's call stays open in the gate (its execution unit and its time with
+ * it, so its writes still propagate together), the caller waits as if blocked, and the event loop
+ * turns. Other clients are then answered BUSY, except for the commands Redis allows then
+ * (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE ...), and the script goes on at the next turn.
+ */
+import { createHash } from 'node:crypto';
+import type { CommandContext } from '../dispatch/context.js';
+import type { BlockRequest, ServerServices } from '../dispatch/services.js';
+import type { Command } from '../dispatch/table.js';
+import type { ErrorSink } from '../resp/reply.js';
+import { Err } from '../dispatch/errors.js';
+import { parseInt64 } from '../dispatch/numbers.js';
+import { LuaRuntime } from './lua-engine.js';
+import { writeLuaValue } from './lua-to-reply.js';
+import { parseScriptShebang, type ScriptFlags } from './shebang.js';
+import { RunStatus, ScriptVM } from './script-vm.js';
+import { ScriptRun, scriptClientContext, type RunOptions } from './script-run.js';
+import { FunctionLibraries, type FunctionInfo } from './function-libraries.js';
+
+/** What the server lends scripting beyond its services. */
+export interface ScriptingDeps {
+  /** The server, which also counts error replies. */
+  readonly server: ServerServices & ErrorSink;
+  /** The running top-level call continues after its handler returns (see Gate.suspend). */
+  suspendCall(): void;
+  /** The suspended call is over. */
+  finishSuspendedCall(): void;
+  /** A client the script kept waiting goes on with what it has sent since. */
+  resumeClient(clientId: number): void;
+}
+
+interface CachedScript {
+  readonly ref: number;
+  readonly flags: ScriptFlags;
+}
+
+/** The caller of a suspended script waits on this: no key, no timeout, never served by keys. */
+const WAITING_FOR_SCRIPT: BlockRequest = {
+  keys: [],
+  deadline: 0,
+  serve: () => false,
+  timedOut: () => undefined,
+};
+
+export class Scripting {
+  private runtime: LuaRuntime | null = null;
+  private evalVM: ScriptVM | null = null;
+  private functionVM: ScriptVM | null = null;
+  private readonly scripts = new Map<string, CachedScript>();
+  private libraries: FunctionLibraries | null = null;
+  /** The script or function running, kept while it is suspended. */
+  private running: ScriptRun | null = null;
+  private closed = false;
+  private scriptCtx: CommandContext | null = null;
+
+  constructor(private readonly deps: ScriptingDeps) {}
+
+  /** Loads the interpreter (asynchronous: WebAssembly). */
+  async start(): Promise<void> {
+    if (this.runtime !== null) return;
+    const runtime = await LuaRuntime.load();
+    this.runtime = runtime;
+    this.evalVM = new ScriptVM(runtime);
+    this.functionVM = new ScriptVM(runtime);
+    this.libraries = new FunctionLibraries(this.functionVM);
+    this.scriptCtx = scriptClientContext(this.deps.server);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.evalVM?.dispose();
+    this.functionVM?.dispose();
+    this.runtime?.dispose();
+    this.evalVM = this.functionVM = null;
+    this.runtime = null;
+  }
+
+  get functions(): FunctionLibraries {
+    return this.ready(this.libraries);
+  }
+
+  /** A script past busy-reply-threshold is running. */
+  get busy(): boolean {
+    return this.running?.busy ?? false;
+  }
+
+  /** The running script while it is busy (FUNCTION STATS). */
+  get busyRun(): ScriptRun | null {
+    return this.running?.busy === true ? this.running : null;
+  }
+
+  /**
+   * Redis's refusal of a command while a script is busy (null when it may run): only commands
+   * flagged allow_busy, and SHUTDOWN only with NOSAVE.
+   */
+  busyRefusal(command: Command, argv: readonly string[]): string | null {
+    const run = this.running;
+    if (run === null || !run.busy) return null;
+    const refusal = run.options.isEval ? Err.busyScript : Err.busyFunction;
+    if (!command.flags.has('allow_busy')) return refusal;
+    if (command.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')) return refusal;
+    return null;
+  }
+
+  // ---- EVAL scripts
+
+  /** The sha1 of a script body, as Redis names scripts. */
+  static sha1(body: string): string {
+    return createHash('sha1').update(body, 'latin1').digest('hex');
+  }
+
+  /** SCRIPT LOAD: compiles (once) and caches; the sha, or an error text. */
+  load(body: string): { sha: string; script: CachedScript } | string {
+    const sha = Scripting.sha1(body);
+    const cached = this.scripts.get(sha);
+    if (cached !== undefined) return { sha, script: cached };
+    const parsed = parseScriptShebang(body);
+    if (typeof parsed === 'string') return parsed;
+    const ref = this.ready(this.evalVM).compile(parsed.code, '@user_script');
+    if (typeof ref === 'string') return `ERR Error compiling script (new function): ${ref}`;
+    const script = { ref, flags: parsed.flags };
+    this.scripts.set(sha, script);
+    return { sha, script };
+  }
+
+  exists(sha: string): boolean {
+    return this.scripts.has(lowerSha(sha));
+  }
+
+  flush(): void {
+    const vm = this.ready(this.evalVM);
+    for (const script of this.scripts.values()) vm.release(script.ref);
+    this.scripts.clear();
+  }
+
+  /** EVAL, EVALSHA and their _RO forms: argv is [command, script or sha, numkeys, ...]. */
+  eval(ctx: CommandContext, argv: string[], bySha: boolean, readOnly: boolean): void {
+    const keys = splitKeys(argv, Err.notInteger);
+    let sha: string;
+    let script: CachedScript | undefined;
+    if (bySha) {
+      sha = lowerSha(argv[1]);
+      script = this.scripts.get(sha);
+      if (script === undefined) return ctx.reply.error(Err.noScript);
+    } else {
+      const loaded = this.load(argv[1]);
+      if (typeof loaded === 'string') return ctx.reply.error(loaded);
+      ({ sha, script } = loaded);
+    }
+    const flags = script.flags;
+    if (flags.shebang && readOnly && !flags.flags.has('no-writes')) {
+      return ctx.reply.error(Err.scriptWriteFlagRo);
+    }
+    const options = { name: sha, isEval: true, readOnly: readOnly || flags.flags.has('no-writes') };
+    this.run(ctx, this.ready(this.evalVM), 'script', script.ref, argv, keys, options);
+  }
+
+  // ---- Functions
+
+  /** FCALL and FCALL_RO: argv is [command, function, numkeys, ...]. */
+  fcall(ctx: CommandContext, argv: string[], readOnly: boolean): void {
+    const fn: FunctionInfo | undefined = this.functions.get(argv[1]);
+    if (fn === undefined) return ctx.reply.error(Err.functionNotFound);
+    const keys = splitKeys(argv, Err.badNumberOfKeys);
+    if (readOnly && !fn.flags.has('no-writes')) return ctx.reply.error(Err.scriptWriteFlagRo);
+    const options = { name: fn.name, isEval: false, readOnly: readOnly || fn.flags.has('no-writes') };
+    this.run(ctx, this.ready(this.functionVM), 'function', fn.ref, argv, keys, options);
+  }
+
+  /** SCRIPT KILL / FUNCTION KILL: null for OK, or the error. */
+  kill(isEval: boolean): string | null {
+    const run = this.running;
+    if (run === null) return Err.notBusy;
+    if (run.wrote) return Err.unkillable;
+    if (isEval && !run.options.isEval) return Err.busyFunction;
+    if (!isEval && run.options.isEval) return Err.busyScript;
+    run.killed = true;
+    return null;
+  }
+
+  // ---- Running
+
+  private run(
+    ctx: CommandContext,
+    vm: ScriptVM,
+    kind: 'script' | 'function',
+    ref: number,
+    argv: string[],
+    keyCount: number | string,
+    options: RunOptions,
+  ): void {
+    if (typeof keyCount === 'string') return ctx.reply.error(keyCount);
+    const keys = argv.slice(3, 3 + keyCount);
+    const args = argv.slice(3 + keyCount);
+    const threshold = this.deps.server.config.numberValue('busy-reply-threshold');
+    const run = new ScriptRun(options, ctx, argv, this.ready(this.scriptCtx), threshold);
+    this.running = run;
+    vm.host = run;
+    const status = vm.start(kind, ref, keys, args);
+    if (status === RunStatus.Suspended) this.suspend(run, vm);
+    else this.complete(run, vm, status);
+  }
+
+  private suspend(run: ScriptRun, vm: ScriptVM): void {
+    this.deps.suspendCall();
+    run.caller.client.blockedOn = WAITING_FOR_SCRIPT;
+    const next = (): void => {
+      if (this.closed) return;
+      run.sliceStarted();
+      const status = vm.resume();
+      if (status === RunStatus.Suspended) {
+        setImmediate(next);
+        return;
+      }
+      this.complete(run, vm, status);
+      run.caller.client.blockedOn = null;
+      this.deps.finishSuspendedCall();
+      this.deps.resumeClient(run.caller.client.id);
+    };
+    setImmediate(next);
+  }
+
+  private complete(run: ScriptRun, vm: ScriptVM, status: RunStatus): void {
+    const lua = this.ready(this.runtime);
+    const T = vm.resultState;
+    const reply = run.caller.reply;
+    if (status === RunStatus.Done) writeLuaValue(lua, T, reply, run.resp);
+    else reply.error(errorReplyOf(lua, T, run.options.name));
+    vm.finish();
+    vm.host = null;
+    if (run.killed) vm.resetHook();
+    this.running = null;
+  }
+
+  private ready<T>(value: T | null): T {
+    if (value === null) throw new Error('scripting is not started');
+    return value;
+  }
+}
+
+/** The key count of argv[2]: a number of keys, or the error to reply. */
+function splitKeys(argv: readonly string[], notANumber: string): number | string {
+  const n = parseInt64(argv[2]);
+  if (n === null) return notANumber;
+  if (n > BigInt(argv.length - 3)) return Err.tooManyKeys;
+  if (n < 0n) return Err.negativeKeys;
+  return Number(n);
+}
+
+function lowerSha(sha: string): string {
+  return sha.length === 40 ? sha.replace(/[A-Z]/g, (c) => c.toLowerCase()) : sha;
+}
+
+/**
+ * A failed script's error reply from its error table {err=, source=, line=}: the message, then
+ * where it was raised, as Redis 7.0 prints it.
+ */
+function errorReplyOf(lua: LuaRuntime, T: number, name: string): string {
+  const api = lua.api;
+  if (api.lua_type(T, -1) !== 5 /* table */) {
+    return `ERR Error running script ${name}, ${lua.toString(T, -1).slice(0, 100)}`;
+  }
+  const field = (key: string): string | null => {
+    lua.pushString(T, key);
+    const type = api.lua_rawget(T, -2);
+    const value = type === 4 || type === 3 ? lua.toString(T, -1) : null;
+    api.lua_settop(T, -2);
+    return value;
+  };
+  const message = field('err') ?? 'ERR unknown error';
+  const source = field('source');
+  const line = field('line');
+  return source !== null && line !== null ? `${message} script: ${name}, on ${source}:${line}.` : message;
+}
