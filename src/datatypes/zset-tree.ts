@@ -189,9 +189,9 @@ export class ScoreTree {
   /** Inserts an entry that is not in the tree. */
   insert(score: number, member: string): void {
     const leaf = this.descendToEntry(score, member);
-    const at = lowerBoundInLeaf(leaf, Bound.Entry, score, member);
-    leaf.scores.splice(at, 0, score);
-    leaf.members.splice(at, 0, member);
+    const at = entryBoundInLeaf(leaf, score, member);
+    insertScore(leaf.scores, at, score);
+    insertMember(leaf.members, at, member);
     this.count++;
     const depth = this.pathNodes.length;
     for (let level = 0; level < depth; level++) {
@@ -203,7 +203,7 @@ export class ScoreTree {
   /** Removes an entry; false when it is not in the tree. */
   delete(score: number, member: string): boolean {
     const leaf = this.descendToEntry(score, member);
-    const at = lowerBoundInLeaf(leaf, Bound.Entry, score, member);
+    const at = entryBoundInLeaf(leaf, score, member);
     if (at >= leaf.scores.length || leaf.scores[at] !== score || leaf.members[at] !== member) {
       return false;
     }
@@ -223,7 +223,7 @@ export class ScoreTree {
    */
   updateScore(score: number, member: string, newScore: number): void {
     const leaf = this.descendToEntry(score, member);
-    const at = lowerBoundInLeaf(leaf, Bound.Entry, score, member);
+    const at = entryBoundInLeaf(leaf, score, member);
     const last = leaf.scores.length - 1;
     if (
       at > 0 &&
@@ -240,9 +240,17 @@ export class ScoreTree {
 
   /** The rank (0-based) of an entry, or -1 when it is not in the tree. */
   rankOf(score: number, member: string): number {
-    const rank = this.lowerBound(Bound.Entry, score, member);
-    const cursor = this.cursorAt(rank);
-    return cursor.valid && cursor.score === score && cursor.member === member ? rank : -1;
+    let node = this.root;
+    let rank = 0;
+    while (node instanceof Branch) {
+      const child = childForEntry(node, score, member);
+      for (let i = 0; i < child; i++) rank += node.counts[i];
+      node = node.children[child];
+    }
+    const at = entryBoundInLeaf(node, score, member);
+    const found =
+      at < node.scores.length && node.scores[at] === score && node.members[at] === member;
+    return found ? rank + at : -1;
   }
 
   /**
@@ -320,7 +328,7 @@ export class ScoreTree {
     this.pathIndexes.length = 0;
     let node = this.root;
     while (node instanceof Branch) {
-      const child = childForBound(node, Bound.Entry, score, member);
+      const child = childForEntry(node, score, member);
       this.pathNodes.push(node);
       this.pathIndexes.push(child);
       node = node.children[child];
@@ -348,8 +356,8 @@ export class ScoreTree {
 
   /** Removes entry `at` of the leaf the recorded path leads to, then rebalances upwards. */
   private removeFromLeaf(leaf: Leaf, at: number): void {
-    leaf.scores.splice(at, 1);
-    leaf.members.splice(at, 1);
+    removeScore(leaf.scores, at);
+    removeMember(leaf.members, at);
     this.count--;
     const depth = this.pathNodes.length;
     for (let level = 0; level < depth; level++) {
@@ -409,6 +417,36 @@ export class ScoreTree {
   }
 }
 
+/*
+ * Inserting and removing by moving the tail: splice would allocate the array it returns. One
+ * function per element type keeps each one monomorphic (unboxed doubles, or references).
+ */
+function insertScore(array: number[], at: number, value: number): void {
+  let i = array.length;
+  array.push(value);
+  for (; i > at; i--) array[i] = array[i - 1];
+  array[at] = value;
+}
+
+function insertMember(array: string[], at: number, value: string): void {
+  let i = array.length;
+  array.push(value);
+  for (; i > at; i--) array[i] = array[i - 1];
+  array[at] = value;
+}
+
+function removeScore(array: number[], at: number): void {
+  const last = array.length - 1;
+  for (let i = at; i < last; i++) array[i] = array[i + 1];
+  array.pop();
+}
+
+function removeMember(array: string[], at: number): void {
+  const last = array.length - 1;
+  for (let i = at; i < last; i++) array[i] = array[i + 1];
+  array.pop();
+}
+
 function sum(values: readonly number[]): number {
   let total = 0;
   for (let i = 0; i < values.length; i++) total += values[i];
@@ -451,6 +489,36 @@ function childForBound(node: Branch, bound: Bound, score: number, member: string
   while (low < high) {
     const mid = (low + high) >> 1;
     if (isBefore(bound, score, member, sepScores[mid], sepMembers[mid])) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** childForBound for Bound.Entry, the search of every insert, delete and rank. */
+function childForEntry(node: Branch, score: number, member: string): number {
+  const sepScores = node.sepScores;
+  const sepMembers = node.sepMembers;
+  let low = 0;
+  let high = sepScores.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const s = sepScores[mid];
+    if (s < score || (s === score && sepMembers[mid] < member)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** lowerBoundInLeaf for Bound.Entry. */
+function entryBoundInLeaf(leaf: Leaf, score: number, member: string): number {
+  const scores = leaf.scores;
+  const members = leaf.members;
+  let low = 0;
+  let high = scores.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    const s = scores[mid];
+    if (s < score || (s === score && members[mid] < member)) low = mid + 1;
     else high = mid;
   }
   return low;
