@@ -35,6 +35,8 @@ export const LUA_TNUMBER = 3;
 export const LUA_TSTRING = 4;
 export const LUA_TTABLE = 5;
 export const LUA_REGISTRYINDEX = -1001000;
+/** lua_upvalueindex(1). */
+export const LUA_FIRST_UPVALUE = LUA_REGISTRYINDEX - 1;
 export const LUA_MASKCOUNT = 8;
 
 /** The raw exports of the Lua C API used here (names as the wasm module exports them). */
@@ -56,6 +58,10 @@ export interface LuaApi {
   lua_gettop(L: LuaPtr): number;
   lua_settop(L: LuaPtr, idx: number): void;
   lua_pushvalue(L: LuaPtr, idx: number): void;
+  lua_rotate(L: LuaPtr, idx: number, n: number): void;
+  lua_isstring(L: LuaPtr, idx: number): number;
+  lua_concat(L: LuaPtr, n: number): void;
+  luaL_where(L: LuaPtr, level: number): void;
   lua_xmove(from: LuaPtr, to: LuaPtr, n: number): void;
   lua_type(L: LuaPtr, idx: number): number;
   lua_isinteger(L: LuaPtr, idx: number): number;

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  LUA_FIRST_UPVALUE,
   LUA_MASKCOUNT,
   LUA_OK,
   LUA_REGISTRYINDEX,
@@ -19,6 +20,7 @@ import { PRELUDE } from './lua/prelude.js';
 import { BIT_LIBRARY, STRUCT_LIBRARY } from './lua/bit-struct.js';
 import { CJSON_LIBRARY, CMSGPACK_LIBRARY } from './lua/cjson-cmsgpack.js';
 import { pushError, pushReply } from './reply-to-lua.js';
+import { formatDouble17g } from '../resp/format.js';
 
 /** Instructions between two calls of the count hook (as Redis's 100000). */
 const HOOK_INSTRUCTIONS = 100000;
@@ -238,12 +240,53 @@ export class ScriptVM {
     set('set_repl', (S) => this.setRepl(S));
     set('acl_check_cmd', (S) => this.aclCheck(S));
     set('register_function', (S) => this.registerFunction(S));
+    set('error', (S) => this.error51(S));
+    const trampoline = lua.cFunction((S) => this.callNative(S));
+    set('native', (S) => {
+      // native(f): a C closure over f that calls it (see callNative).
+      api.lua_settop(S, 1);
+      api.lua_pushcclosure(S, trampoline, 1);
+      return 1;
+    });
     lua.pushString(L, 'version');
     lua.pushString(L, VERSION);
     api.lua_rawset(L, -3);
     lua.pushString(L, 'version_num');
     api.lua_pushinteger(L, BigInt(VERSION_NUM));
     api.lua_rawset(L, -3);
+  }
+
+  /**
+   * A library function written in Lua, called as a C function is: the caller's frame stays (even
+   * in a tail call), and a string error gets the caller's position, as luaL_error gives it.
+   */
+  private callNative(S: LuaPtr): number {
+    const api = this.lua.api;
+    const nargs = api.lua_gettop(S);
+    api.lua_pushvalue(S, LUA_FIRST_UPVALUE);
+    api.lua_rotate(S, 1, 1);
+    if (api.lua_pcallk(S, nargs, -1, 0, 0, 0) === LUA_OK) return api.lua_gettop(S);
+    if (api.lua_type(S, -1) === 4 /* string */) {
+      api.luaL_where(S, 1);
+      api.lua_rotate(S, -2, 1);
+      api.lua_concat(S, 2);
+    }
+    return api.lua_error(S);
+  }
+
+  /** Lua 5.1's error(): a string or a number gets the position of the given level. */
+  private error51(S: LuaPtr): number {
+    const api = this.lua.api;
+    const level = api.lua_gettop(S) >= 2 && api.lua_type(S, 2) !== 0 ? api.lua_tonumberx(S, 2, 0) : 1;
+    api.lua_settop(S, 1);
+    if (api.lua_isstring(S, 1) !== 0 && level > 0) {
+      if (api.lua_type(S, 1) === 3 /* number */) this.lua.pushString(S, number51(this.lua, S, 1));
+      else api.lua_pushvalue(S, 1);
+      api.luaL_where(S, Math.trunc(level));
+      api.lua_rotate(S, -2, 1);
+      api.lua_concat(S, 2);
+    }
+    return api.lua_error(S);
   }
 
   /** Raises an error table in the script (does not return: lua_error unwinds through here). */
@@ -263,13 +306,9 @@ export class ScriptVM {
       if (type === 4 /* string */) {
         argv[i - 1] = this.lua.toString(S, i);
       } else if (type === 3 /* number */) {
-        if (api.lua_isinteger(S, i) !== 0) {
-          argv[i - 1] = String(api.lua_tointegerx(S, i, 0));
-        } else {
-          // Lua 5.1 converts with %.14g; 5.4 adds ".0" to an integral float, which is taken off.
-          const text = this.lua.toString(S, i);
-          argv[i - 1] = /^-?\d+\.0$/.test(text) ? text.slice(0, -2) : text;
-        }
+        // Redis prints number arguments with %.17g.
+        const n = api.lua_tonumberx(S, i, 0);
+        argv[i - 1] = Number.isSafeInteger(n) ? String(n) : formatDouble17g(n);
       } else {
         return 'ERR Lua redis lib command arguments must be strings or integers';
       }
@@ -338,7 +377,7 @@ export class ScriptVM {
 
   private setRepl(S: LuaPtr): number {
     const api = this.lua.api;
-    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR redis.set_repl() requires one argument.');
+    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR redis.set_repl() requires two arguments.');
     const flags = api.lua_tonumberx(S, 1, 0);
     if ((flags & ~3) !== 0) {
       return this.raise(S, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
@@ -434,4 +473,11 @@ function readRegisterArgs(
   if (name === null) return 'redis.register_function must get a function name argument';
   if (callbackIndex === 0) return 'redis.register_function must get a callback argument';
   return { name, callbackIndex, flags, description };
+}
+
+/** A number as Lua 5.1 prints it (%.14g), from the stack slot idx. */
+function number51(lua: LuaRuntime, S: LuaPtr, idx: number): string {
+  const text = lua.toString(S, idx);
+  // 5.4 prints an integral float with ".0" where 5.1's %.14g does not.
+  return /^-?\d+\.0$/.test(text) ? text.slice(0, -2) : text;
 }

@@ -27,9 +27,8 @@ const NO_FLAGS: ScriptFlags = { shebang: false, flags: new Set() };
 export function parseScriptShebang(body: string): { flags: ScriptFlags; code: string } | string {
   if (!body.startsWith('#!')) return { flags: NO_FLAGS, code: body };
   const end = body.indexOf('\n');
-  const line = end < 0 ? body : body.slice(0, end);
-  const parts = line.split(' ').filter((p) => p !== '');
-  if (parts.length === 0) return 'ERR Invalid script shebang';
+  if (end < 0) return 'ERR Invalid script shebang';
+  const parts = body.slice(0, end).split(' ').filter((p) => p !== '');
   if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0]}`;
   const flags = new Set<string>();
   for (const part of parts.slice(1)) {

@@ -11,7 +11,7 @@ local floor, mtype, fmod, tointeger = math.floor, math.type, math.fmod, math.toi
 local function arg_number(v, i, name)
   local n = tonumber(v)
   if n == nil then
-    error(format("bad argument #%d to '%s' (number expected, got %s)", i, name, v == nil and 'no value' or type(v)), 3)
+    error(format("bad argument #%d to '%s' (number expected, got %s)", i, name, v == nil and 'no value' or type(v)), 0)
   end
   return n
 end
@@ -81,14 +81,14 @@ local concat, floor, mtype, tointeger, tunpack = table.concat, math.floor, math.
 local SIZES = { b = 1, B = 1, h = 2, H = 2, l = 8, L = 8, T = 8, f = 4, d = 8, x = 1 }
 local MAXINTSIZE, MAXALIGN = 32, 8
 
-local function argerror(i, name, msg) error(format("bad argument #%d to '%s' (%s)", i, name, msg), 3) end
+local function argerror(i, name, msg) error(format("bad argument #%d to '%s' (%s)", i, name, msg), 0) end
 
 -- Reads a number after an option; default when there is none.
 local function getnum(fmt, pos, default)
   local digits = fmt:match('^%d+', pos)
   if not digits then return default, pos end
   local n = tonumber(digits)
-  if n > 2147483647 then error('integral size overflow', 3) end
+  if n > 2147483647 then error('integral size overflow', 0) end
   return n, pos + #digits
 end
 
@@ -99,7 +99,7 @@ local function option(fmt, pos, opt)
   if opt == 'c' then return getnum(fmt, pos, 1) end
   if opt == 'i' or opt == 'I' then
     local n, next_pos = getnum(fmt, pos, 4)
-    if n > MAXINTSIZE then error(format('integral size %d is larger than limit of %d', n, MAXINTSIZE), 3) end
+    if n > MAXINTSIZE then error(format('integral size %d is larger than limit of %d', n, MAXINTSIZE), 0) end
     return n, next_pos
   end
   return 0, pos
@@ -118,7 +118,7 @@ local function control(fmt, pos, opt, state, name)
   if opt == '<' then state.big = false return pos end
   if opt == '!' then
     local a, next_pos = getnum(fmt, pos, MAXALIGN)
-    if a & (a - 1) ~= 0 then error(format('alignment %d is not a power of 2', a), 3) end
+    if a & (a - 1) ~= 0 then error(format('alignment %d is not a power of 2', a), 0) end
     state.align = a
     return next_pos
   end
@@ -228,7 +228,7 @@ function struct.unpack(fmt, data, init)
       results[n] = v
     elseif opt == 'c' then
       if size == 0 then
-        if n == 0 or type(results[n]) ~= 'number' then error("format 'c0' needs a previous size", 2) end
+        if n == 0 or type(results[n]) ~= 'number' then error("format 'c0' needs a previous size", 0) end
         size = results[n]
         n = n - 1
         if size > ld or at > ld - size then argerror(2, 'unpack', 'data string too short') end
@@ -237,7 +237,7 @@ function struct.unpack(fmt, data, init)
       results[n] = sub(data, at + 1, at + size)
     elseif opt == 's' then
       local e = find(data, '\0', at + 1, true)
-      if e == nil then error('unfinished string in data', 2) end
+      if e == nil then error('unfinished string in data', 0) end
       size = e - at
       n = n + 1
       results[n] = sub(data, at + 1, e - 1)
@@ -260,8 +260,8 @@ function struct.size(fmt)
     local size
     size, pos = option(fmt, pos + 1, opt)
     total = total + toalign(total, state.align, opt, size)
-    if opt == 's' then argerror(1, 'size', "options 's' has no fixed size")
-    elseif opt == 'c' and size == 0 then argerror(1, 'size', "options 'c0' has no fixed size") end
+    if opt == 's' then argerror(1, 'size', "option 's' has no fixed size")
+    elseif opt == 'c' and size == 0 then argerror(1, 'size', "option 'c0' has no fixed size") end
     if not opt:match('%w') then pos = control(fmt, pos, opt, state, 'size') end
     total = total + size
   end

@@ -90,10 +90,10 @@ encode_value = function(v, depth, out)
 end
 
 function cjson.encode(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then error("bad argument #1 to 'encode' (expected 1 argument)", 0) end
   local out = {}
   local ok, err = pcall(encode_value, (...), 0, out)
-  if not ok then error(err, 2) end
+  if not ok then error(err, 0) end
   return concat(out)
 end
 
@@ -141,42 +141,39 @@ function Decoder:token()
   return 'error', 'invalid token', i
 end
 
+-- Errors inside a string are reported where the scan stopped, as lua-cjson does.
 function Decoder:string(start)
   local s, out, i = self.s, {}, start + 1
   while true do
-    local j = find(s, '["\\%c]', i)
-    if j == nil then return 'error', 'unexpected end of string', start end
+    local j = find(s, '["\\]', i)
+    if j == nil then return 'error', 'unexpected end of string', #s + 1 end
     out[#out + 1] = sub(s, i, j - 1)
-    local c = sub(s, j, j)
-    if c == '"' then
+    if sub(s, j, j) == '"' then
       self.i = j + 1
       return 'string', concat(out), start
-    elseif c == '\\' then
-      local e = sub(s, j + 1, j + 1)
-      local simple = ({ b = '\b', f = '\f', n = '\n', r = '\r', t = '\t', ['"'] = '"', ['\\'] = '\\', ['/'] = '/' })[e]
-      if simple then
-        out[#out + 1] = simple
-        i = j + 2
-      elseif e == 'u' then
-        local hex = s:match('^%x%x%x%x', j + 2)
-        if not hex then return 'error', 'invalid unicode escape code', start end
-        local cp = tonumber(hex, 16)
-        i = j + 6
-        if cp >= 0xD800 and cp <= 0xDBFF then
-          local low = s:match('^\\u(%x%x%x%x)', i)
-          local lo = low and tonumber(low, 16)
-          if not lo or lo < 0xDC00 or lo > 0xDFFF then return 'error', 'invalid unicode escape code', start end
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
-          i = i + 6
-        elseif cp >= 0xDC00 and cp <= 0xDFFF then
-          return 'error', 'invalid unicode escape code', start
-        end
-        out[#out + 1] = utf8_char(cp)
-      else
-        return 'error', 'invalid escape code', start
+    end
+    local e = sub(s, j + 1, j + 1)
+    local simple = ({ b = '\b', f = '\f', n = '\n', r = '\r', t = '\t', ['"'] = '"', ['\\'] = '\\', ['/'] = '/' })[e]
+    if simple then
+      out[#out + 1] = simple
+      i = j + 2
+    elseif e == 'u' then
+      local hex = s:match('^%x%x%x%x', j + 2)
+      if not hex then return 'error', 'invalid unicode escape code', j end
+      local cp = tonumber(hex, 16)
+      i = j + 6
+      if cp >= 0xD800 and cp <= 0xDBFF then
+        local low = s:match('^\\u(%x%x%x%x)', i)
+        local lo = low and tonumber(low, 16)
+        if not lo or lo < 0xDC00 or lo > 0xDFFF then return 'error', 'invalid unicode escape code', j end
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+        i = i + 6
+      elseif cp >= 0xDC00 and cp <= 0xDFFF then
+        return 'error', 'invalid unicode escape code', j
       end
+      out[#out + 1] = utf8_char(cp)
     else
-      return 'error', 'invalid string', start
+      return 'error', 'invalid escape code', j
     end
   end
 end
@@ -232,9 +229,9 @@ function Decoder:value(kind, value, at)
 end
 
 function cjson.decode(...)
-  if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 2) end
+  if select('#', ...) ~= 1 then error("bad argument #1 to 'decode' (expected 1 argument)", 0) end
   local s = ...
-  if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 2) end
+  if type(s) ~= 'string' then error("bad argument #1 to 'decode' (string expected, got " .. type(s) .. ')', 0) end
   local decoder = setmetatable({ s = s, i = 1, depth = 0 }, Decoder)
   local ok, result = pcall(function()
     local value = decoder:value(decoder:token())
@@ -242,7 +239,7 @@ function cjson.decode(...)
     if k ~= 'end' then parse_error('the end', found_name(k, v), a) end
     return value
   end)
-  if not ok then error(result, 2) end
+  if not ok then error(result, 0) end
   return result
 end
 
@@ -348,7 +345,7 @@ end
 
 function cmsgpack.pack(...)
   local argc = select('#', ...)
-  if argc == 0 then error("bad argument #0 to 'pack' (MessagePack pack needs input.)", 2) end
+  if argc == 0 then error("bad argument #0 to 'pack' (MessagePack pack needs input.)", 0) end
   local out = {}
   for i = 1, argc do encode((select(i, ...)), 0, out) end
   return concat(out)
@@ -419,16 +416,16 @@ decode = function(s, at)
 end
 
 local function unpack_full(name, s, limit, offset)
-  if type(s) ~= 'string' then error(format("bad argument #1 to '%s' (string expected, got %s)", name, s == nil and 'no value' or type(s)), 3) end
+  if type(s) ~= 'string' then error(format("bad argument #1 to '%s' (string expected, got %s)", name, s == nil and 'no value' or type(s)), 0) end
   local decode_all = limit == 0 and offset == 0
-  if offset < 0 or limit < 0 then error(format('Invalid request to unpack with offset of %d and limit of %d.', offset, #s), 3) end
-  if offset > #s then error(format('Start offset %d greater than input length %d.', offset, #s), 3) end
+  if offset < 0 or limit < 0 then error(format('Invalid request to unpack with offset of %d and limit of %d.', offset, #s), 0) end
+  if offset > #s then error(format('Start offset %d greater than input length %d.', offset, #s), 0) end
   if decode_all then limit = MAXINTEGER end
   local results, n, at = {}, 0, offset + 1
   while at <= #s and n < limit do
     local ok, v, next_at = pcall(decode, s, at)
     if not ok then
-      error(v == 'eof' and 'Missing bytes in input.' or 'Bad data format in input.', 3)
+      error(v == 'eof' and 'Missing bytes in input.' or 'Bad data format in input.', 0)
     end
     n = n + 1
     results[n] = v

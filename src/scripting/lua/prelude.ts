@@ -16,10 +16,15 @@ local format, gsub, sub, byte, strfind = string.format, string.gsub, string.sub,
 local floor, mtype, fmod = math.floor, math.type, math.fmod
 local tconcat, tmove, tunpack = table.concat, table.move, table.unpack
 local dbg_getinfo = debug.getinfo
+local function getinfo_what(f) return dbg_getinfo(f, 'S').what end
+-- Library functions written in Lua are called through a C trampoline (bridge.native), as Redis's
+-- are C functions: a script's \`return f(x)\` keeps its frame, and the trampoline prefixes their
+-- errors (raised at level 0 here) with the script's position, as luaL_error does.
+local native = bridge.native
 
 -- Lua 5.1 prints every number with %.14g: an integral float is "5", not "5.0".
 local function tostring51(...)
-  if select('#', ...) == 0 then error("bad argument #1 to 'tostring' (value expected)", 2) end
+  if select('#', ...) == 0 then error("bad argument #1 to 'tostring' (value expected)", 0) end
   local v = ...
   if mtype(v) == 'float' then return format('%.14g', v) end
   return tostring(v)
@@ -32,12 +37,12 @@ end
 
 -- Calls a library function on behalf of the script: its errors carry the script's position and
 -- the function's own name, as when the script calls the C function directly.
--- Callers use it as \`return (rethrow(...))\`: a tail call would drop their frame from the levels.
+-- Called through pcall, a C function's errors carry no position and '?' for its name.
 local function rethrow(name, ok, ...)
   if ok then return ... end
   local msg = ...
   if type(msg) == 'string' then msg = gsub(message51(msg), "to '%?'", "to '" .. name .. "'", 1) end
-  error(msg, 3)
+  error(msg, 0)
 end
 
 local function has_float(...)
@@ -49,7 +54,7 @@ end
 
 -- string.format with 5.1's arguments: %d and friends truncate, %s of an integral float has no ".0".
 local function format51(fmt, ...)
-  if not has_float(...) then return (rethrow('format', pcall(format, fmt, ...))) end
+  if not has_float(...) then return rethrow('format', pcall(format, fmt, ...)) end
   local args = { ... }
   local n = 0
   if type(fmt) == 'string' then
@@ -67,7 +72,7 @@ local function format51(fmt, ...)
       end
     end
   end
-  return (rethrow('format', pcall(format, fmt, tunpack(args, 1, select('#', ...)))))
+  return rethrow('format', pcall(format, fmt, tunpack(args, 1, select('#', ...))))
 end
 
 local function concat51(t, sep, i, j)
@@ -82,32 +87,33 @@ local function concat51(t, sep, i, j)
     end
     if copy then t = copy end
   end
-  return (rethrow('concat', pcall(tconcat, t, sep, i, j)))
+  return rethrow('concat', pcall(tconcat, t, sep, i, j))
 end
 
+-- Redis's pcall: an error table with an err field comes back as its message.
 local function fix_pcall(ok, ...)
   if ok then return ok, ... end
   local e = ...
-  if type(e) == 'string' then e = message51(e) end
+  if type(e) == 'string' then
+    e = message51(e)
+  elseif type(e) == 'table' and type(rawget(e, 'err')) == 'string' then
+    e = rawget(e, 'err')
+  end
   return false, e
 end
 
-G.tostring = tostring51
+G.tostring = native(tostring51)
 G.unpack = tunpack
--- 5.1 adds the position to a number too.
-G.error = function(msg, level)
-  level = level or 1
-  if mtype(msg) then msg = tostring51(msg) end
-  error(msg, level > 0 and level + 1 or 0)
-end
-G.gcinfo = function() return floor(collectgarbage('count')) end
+-- 5.1's error adds the position to a number too.
+G.error = bridge.error
+G.gcinfo = native(function() return floor(collectgarbage('count')) end)
 G.pcall = function(...) return fix_pcall(pcall(...)) end
 G.xpcall = function(f, h, ...) return fix_pcall(xpcall(f, function(e) if type(e) == 'string' then e = message51(e) end return h(e) end, ...)) end
-string.format = format51
+string.format = native(format51)
 string.gfind = string.gmatch
-table.concat = concat51
+table.concat = native(concat51)
 table.getn = function(t) return #t end
-table.setn = function() error("'setn' is obsolete", 2) end
+table.setn = function() error("'setn' is obsolete", 0) end
 table.maxn = function(t)
   local max = 0
   for k in next, t do
@@ -151,7 +157,7 @@ local function rand48()
 end
 local function checkint(v, arg, name)
   local n = tonumber(v)
-  if n == nil then error(format("bad argument #%d to '%s' (number expected, got %s)", arg, name, v == nil and 'no value' or type(v)), 3) end
+  if n == nil then error(format("bad argument #%d to '%s' (number expected, got %s)", arg, name, v == nil and 'no value' or type(v)), 0) end
   n = n >= 0 and floor(n) or -floor(-n)
   return n
 end
@@ -161,15 +167,15 @@ math.random = function(...)
   if argc == 0 then return r end
   if argc == 1 then
     local u = checkint((...), 1, 'random')
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 0) end
     return floor(r * u) + 1
   end
   if argc == 2 then
     local l, u = checkint((...), 1, 'random'), checkint(select(2, ...), 2, 'random')
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 0) end
     return floor(r * (u - l + 1)) + l
   end
-  error('wrong number of arguments', 2)
+  error('wrong number of arguments', 0)
 end
 math.randomseed = function(seed)
   rand_state = ((checkint(seed, 1, 'randomseed') & 0xFFFFFFFF) << 16) | 0x330E
@@ -195,14 +201,16 @@ local function protect(t, missing)
   readonly[proxy] = true
   return proxy
 end
-G.rawset = function(t, k, v)
-  if readonly[t] then error('Attempt to modify a readonly table', 2) end
-  return rawset(t, k, v)
-end
-G.setmetatable = function(t, mt)
-  if readonly[t] then error('Attempt to modify a readonly table', 2) end
-  return (rethrow('setmetatable', pcall(setmetatable, t, mt)))
-end
+-- Refused without a position, as Redis's readonly tables refuse them.
+local READONLY_ERROR = { err = 'ERR Attempt to modify a readonly table' }
+G.rawset = native(function(t, k, v)
+  if readonly[t] then error(READONLY_ERROR, 0) end
+  return rethrow('rawset', pcall(rawset, t, k, v))
+end)
+G.setmetatable = native(function(t, mt)
+  if readonly[t] then error(READONLY_ERROR, 0) end
+  return rethrow('setmetatable', pcall(setmetatable, t, mt))
+end)
 
 -- The error handler of every script call, as Redis's __redis__err__handler: a table with the
 -- message and where it was raised.
@@ -223,8 +231,9 @@ local function error_handler(err)
   return err
 end
 
+-- Redis returns (does not raise) an error table for bad arguments here.
 local function error_reply(msg)
-  if type(msg) ~= 'string' then error('wrong number or type of arguments', 2) end
+  if type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
   if sub(msg, 1, 1) ~= '-' then msg = '-' .. msg end
   local space = strfind(msg, ' ', 1, true)
   if space then return { err = sub(msg, 2) } end
@@ -232,7 +241,7 @@ local function error_reply(msg)
 end
 
 local function status_reply(msg)
-  if type(msg) ~= 'string' then error('wrong number or type of arguments', 2) end
+  if type(msg) ~= 'string' then return { err = 'ERR wrong number or type of arguments' } end
   return { ok = msg }
 end
 
@@ -263,6 +272,17 @@ local library_redis = {
   REDIS_VERSION = bridge.version, REDIS_VERSION_NUM = bridge.version_num,
 }
 
+-- The compatibility functions above, and the libraries written in Lua, become "C" functions.
+for _, lib in ipairs({ table, math }) do
+  for name, f in next, lib do
+    if type(f) == 'function' and getinfo_what(f) == 'Lua' then lib[name] = native(f) end
+  end
+end
+for _, name in ipairs({ 'bit', 'struct', 'cjson', 'cmsgpack' }) do
+  for key, f in next, G[name] do
+    if type(f) == 'function' then G[name][key] = native(f) end
+  end
+end
 for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'bit', 'struct', 'cjson', 'cmsgpack' }) do
   G[name] = protect(G[name])
 end
@@ -274,8 +294,8 @@ local function missing_global(_, name)
 end
 local env = protect(G, missing_global)
 G._G = env
-G.load = function(chunk, name, mode, e) return load(chunk, name, 't', e or env) end
-G.loadstring = function(s, name) return load(s, name, 't', env) end
+G.load = native(function(chunk, name, mode, e) return load(chunk, name, 't', e or env) end)
+G.loadstring = native(function(s, name) return load(s, name, 't', env) end)
 getmetatable('').__index = G.string
 
 local entry = {}
