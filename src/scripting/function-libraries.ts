@@ -17,6 +17,7 @@ export interface FunctionInfo {
 export interface Library {
   readonly name: string;
   readonly code: string;
+  /** By lower-case name. */
   readonly functions: Map<string, FunctionInfo>;
 }
 
@@ -29,8 +30,9 @@ export class FunctionLibraries {
 
   constructor(private readonly vm: ScriptVM) {}
 
+  /** Function and library names are case-insensitive, as Redis's dictionaries of them. */
   get(name: string): FunctionInfo | undefined {
-    return this.functions.get(name);
+    return this.functions.get(nameKey(name));
   }
 
   all(): IterableIterator<Library> {
@@ -47,15 +49,20 @@ export class FunctionLibraries {
 
   /** FUNCTION LOAD: the library's name, or an error text. */
   load(code: string, replace: boolean): string | { error: string } {
+    // As Redis, a clash of library names is found before the code runs.
+    const meta = parseLibraryShebang(code);
+    if (typeof meta !== 'string' && !replace && this.libraries.has(nameKey(meta.name))) {
+      return { error: `ERR Library '${meta.name}' already exists` };
+    }
     const library = this.compile(code);
     if ('error' in library) return library;
-    const error = this.install([library], replace);
+    const error = this.install([library], replace, (name) => `ERR Library '${name}' already exists`);
     return error === null ? library.name : { error };
   }
 
   /** FUNCTION DELETE. */
   delete(name: string): boolean {
-    const library = this.libraries.get(name);
+    const library = this.libraries.get(nameKey(name));
     if (library === undefined) return false;
     this.remove(library);
     return true;
@@ -82,7 +89,11 @@ export class FunctionLibraries {
       this.libraries = new Map();
       this.functions = new Map();
     }
-    const error = this.install(compiled, policy === 'replace');
+    const error = this.install(
+      compiled,
+      policy === 'replace',
+      (name) => `ERR Library ${name} already exists`,
+    );
     if (error !== null) {
       this.libraries = saved.libraries;
       this.functions = saved.functions;
@@ -96,42 +107,47 @@ export class FunctionLibraries {
    * Adds compiled libraries, replacing those of the same name when `replace`; an error text (and
    * nothing changed, the new libraries released) on a name clash.
    */
-  private install(libraries: readonly Library[], replace: boolean): string | null {
+  private install(
+    libraries: readonly Library[],
+    replace: boolean,
+    clash: (name: string) => string,
+  ): string | null {
     const replaced = new Set<Library>();
     const names = new Set<string>();
     for (const library of libraries) {
-      const old = this.libraries.get(library.name);
-      if (old !== undefined || names.has(library.name)) {
+      const old = this.libraries.get(nameKey(library.name));
+      if (old !== undefined || names.has(nameKey(library.name))) {
         if (!replace || old === undefined) {
           libraries.forEach((l) => this.release(l));
-          return `ERR Library '${library.name}' already exists`;
+          return clash(library.name);
         }
         replaced.add(old);
       }
-      names.add(library.name);
+      names.add(nameKey(library.name));
     }
     const taken = new Set<string>();
     for (const library of libraries) {
-      for (const name of library.functions.keys()) {
-        const existing = this.functions.get(name);
-        if (taken.has(name) || (existing !== undefined && !replaced.has(existing.library))) {
+      for (const fn of library.functions.values()) {
+        const key = nameKey(fn.name);
+        const existing = this.functions.get(key);
+        if (taken.has(key) || (existing !== undefined && !replaced.has(existing.library))) {
           libraries.forEach((l) => this.release(l));
-          return `ERR Function ${name} already exists`;
+          return `ERR Function ${fn.name} already exists`;
         }
-        taken.add(name);
+        taken.add(key);
       }
     }
     for (const old of replaced) this.remove(old);
     for (const library of libraries) {
-      this.libraries.set(library.name, library);
-      for (const fn of library.functions.values()) this.functions.set(fn.name, fn);
+      this.libraries.set(nameKey(library.name), library);
+      for (const fn of library.functions.values()) this.functions.set(nameKey(fn.name), fn);
     }
     return null;
   }
 
   private remove(library: Library): void {
-    this.libraries.delete(library.name);
-    for (const name of library.functions.keys()) this.functions.delete(name);
+    this.libraries.delete(nameKey(library.name));
+    for (const key of library.functions.keys()) this.functions.delete(key);
     this.release(library);
   }
 
@@ -162,6 +178,10 @@ export class FunctionLibraries {
     }
     return library;
   }
+}
+
+function nameKey(name: string): string {
+  return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** The err field of the error table on top of the VM's coroutine. */
@@ -199,9 +219,9 @@ class LibraryLoader implements ScriptHost {
     if (!isValidName(name)) {
       return 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
     }
-    if (this.library.functions.has(name)) return 'Function already exists in the library';
+    if (this.library.functions.has(nameKey(name))) return 'Function already exists in the library';
     const known = flags.filter((f) => SCRIPT_FLAGS.has(f));
-    this.library.functions.set(name, {
+    this.library.functions.set(nameKey(name), {
       name,
       ref,
       flags: new Set(known),

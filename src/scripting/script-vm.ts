@@ -425,7 +425,7 @@ function readRegisterArgs(
   const api = lua.api;
   const argc = api.lua_gettop(S);
   if (argc === 2) {
-    if (api.lua_type(S, 1) !== 4) return 'first argument to redis.register_function must be a string';
+    if (api.lua_isstring(S, 1) === 0) return 'first argument to redis.register_function must be a string';
     if (api.lua_type(S, 2) !== 6) return 'second argument to redis.register_function must be a function';
     return { name: lua.toString(S, 1), callbackIndex: 2, flags: [], description: null };
   }

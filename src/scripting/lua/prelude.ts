@@ -267,7 +267,6 @@ local redis = {
 local library_redis = {
   register_function = bridge.register_function,
   log = bridge.log,
-  setresp = bridge.setresp,
   LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
   REDIS_VERSION = bridge.version, REDIS_VERSION_NUM = bridge.version_num,
 }
@@ -287,11 +286,11 @@ for _, name in ipairs({ 'string', 'table', 'math', 'coroutine', 'bit', 'struct',
   G[name] = protect(G[name])
 end
 G.redis = protect(redis)
-local library_api = protect(library_redis)
-
 local function missing_global(_, name)
   error("Script attempted to access nonexistent global variable '" .. tostring51(name) .. "'", 2)
 end
+local library_api = protect(library_redis, missing_global)
+
 local env = protect(G, missing_global)
 G._G = env
 G.load = native(function(chunk, name, mode, e) return load(chunk, name, 't', e or env) end)
