@@ -97,6 +97,14 @@ describe('RESP parser: complete frames at every split point', () => {
     assertEverySplit(multibulk('SET', ALL_BYTES, '\r\n\0\r'), done(['SET', ALL_BYTES, '\r\n\0\r']));
   });
 
+  it('arguments of every length from 0 to 20 bytes decode byte for byte', () => {
+    for (let length = 0; length <= 20; length++) {
+      const arg = ALL_BYTES.slice(256 - length * 11, 256 - length * 11 + length);
+      const reversed = [...arg].reverse().join('');
+      assert.deepEqual(parseChunks([bytes(multibulk(arg, reversed))]), done([arg, reversed]));
+    }
+  });
+
   it('an inline command is split on blanks, with CRLF or a bare LF ending it', () => {
     assertEverySplit('SET k "a b"\r\n', done(['SET', 'k', 'a b']));
     assertEverySplit('PING\n', done(['PING']));
