@@ -49,6 +49,27 @@ const DIFFERENCES: Difference[] = [
       'CLIENT KILL also takes the MAXAGE filter of Redis 7.4 (the connections at least that many ' +
       'seconds old), which Redis 7.0 refuses with a syntax error.',
   },
+  {
+    title: 'Lua 5.4 under a Lua 5.1 surface',
+    commands: ['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro', 'function|load'],
+    text:
+      'Scripts run on Lua 5.4 (wasmoon), dressed as the Lua 5.1 Redis embeds: tostring, ' +
+      'string.format and table.concat print numbers as 5.1 does, 5.1 error messages and library ' +
+      'functions are there, and the sandbox, conversions and errors are Redis 7.0\'s. What shows ' +
+      'through: the `..` operator prints an integral float with ".0" (`"n" .. 10/2` is "n5.0", ' +
+      'not "n5"), integers are exact 64-bit values (5.1 rounds them above 2^53), 5.3 syntax ' +
+      '(`//`, bitwise operators, goto) compiles, tables iterate in another order (pairs, and so ' +
+      'map and set replies), and cjson.null is a light userdata printed differently.',
+  },
+  {
+    title: 'Scripting extras',
+    commands: ['eval', 'script|debug', 'function|dump'],
+    text:
+      'redis.set_repl is checked but changes nothing: a script\'s writes always replicate, as ' +
+      'with REPL_ALL. redis.log checks its arguments and logs nothing (Kvik has no server log). ' +
+      'SCRIPT DEBUG YES and SYNC (the Lua debugger) are refused. FUNCTION DUMP payloads may differ ' +
+      'from Redis\'s by a few bytes of LZF compression; both servers restore either.',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */
