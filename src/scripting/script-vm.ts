@@ -174,10 +174,12 @@ export class ScriptVM {
       api.lua_settop(T, 2);
       return api.lua_toboolean(T, 1) !== 0 ? RunStatus.Done : RunStatus.Failed;
     }
-    // An error escaped the error handler (out of memory in it): the coroutine is dead.
-    const message = this.lua.toString(this.thread, -1);
-    api.lua_resetthread(this.thread);
-    pushError(this.lua, this.thread, 'ERR ' + message);
+    // An error escaped the error handler (out of memory in it): the coroutine is dead, and is
+    // reset for the next script; the error is kept as an error table for the reply.
+    const T = this.thread;
+    const message = api.lua_type(T, -1) === 4 ? this.lua.toString(T, -1) : 'execution failure';
+    api.lua_resetthread(T);
+    pushError(this.lua, T, 'ERR ' + message);
     return RunStatus.Failed;
   }
 
@@ -187,18 +189,12 @@ export class ScriptVM {
     const api = this.lua.api;
     const action = host.checkpoint(api.lua_isyieldable(T) !== 0);
     if (action === 'kill') {
-      // Every instruction from now on fails, so a pcall in the script cannot go on running.
-      api.lua_sethook(T, this.hookPtr, LUA_MASKCOUNT, 1);
+      // Raised again at every later hook, so a pcall in the script cannot keep it running.
       pushError(this.lua, T, 'ERR Script killed by user with SCRIPT KILL...');
       api.lua_error(T);
     } else if (action === 'yield') {
       api.lua_yieldk(T, 0, 0, 0);
     }
-  }
-
-  /** Puts the hook back to its normal period (after a killed script). */
-  resetHook(): void {
-    this.lua.api.lua_sethook(this.thread, this.hookPtr, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
   }
 
   private mustLoad(source: string, name: string): void {

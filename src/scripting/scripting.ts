@@ -234,7 +234,6 @@ export class Scripting {
     else reply.error(errorReplyOf(lua, T, run.options.name));
     vm.finish();
     vm.host = null;
-    if (run.killed) vm.resetHook();
     this.running = null;
   }
 
