@@ -18,6 +18,7 @@ import type {
   ServerStats,
 } from '../dispatch/services.js';
 import type { Database, Keyspace } from '../keyspace/keyspace.js';
+import { isString } from '../keyspace/values.js';
 
 /** What the service needs from the server it belongs to. */
 export interface BlockingHost {
@@ -97,14 +98,20 @@ export class BlockingService implements BlockingApi {
   }
 
   /**
-   * SWAPDB is about to give database dbId the keys of `incoming` (Redis's
-   * scanDatabaseForReadyKeys): every key waited on there that incoming holds becomes ready. A
-   * flush (no incoming keys) readies nothing.
+   * SWAPDB is about to give database dbId the keys of `incoming`, or a flush to empty it (null).
+   * Every key waited on there that incoming holds becomes ready (Redis's
+   * scanDatabaseForReadyKeys), and so does every stream that goes away (scanDatabaseForDeletedStreams:
+   * its XREADGROUP waiters are told).
    */
   databaseReplaced(dbId: number, incoming: Database | null): void {
     const byKey = this.waitersByKey.get(dbId);
-    if (byKey === undefined || incoming === null) return;
-    for (const key of byKey.keys()) if (incoming.dict.has(key)) this.keyWritten(dbId, key);
+    if (byKey === undefined) return;
+    const outgoing = this.host.keyspace.dbs[dbId];
+    for (const key of byKey.keys()) {
+      const leaving = outgoing.dict.get(key);
+      const streamLeaves = leaving !== undefined && !isString(leaving) && leaving.type === 'stream';
+      if (incoming?.dict.has(key) === true || streamLeaves) this.keyWritten(dbId, key);
+    }
   }
 
   /** Serves the clients waiting on the keys written since the last round (handleClientsBlockedOnKeys). */

@@ -722,6 +722,9 @@ describe('blocked XREAD and XREADGROUP against redis-server', () => {
       ['SET', 's', 'x'],
       ['RENAME', 's', 't'],
       ['UNLINK', 's'],
+      ['FLUSHALL'],
+      ['FLUSHDB'],
+      ['SWAPDB', '0', '1'],
     ] as Command[]) {
       await pair.same('DEL', 's', 't');
       await pair.same('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
