@@ -499,6 +499,8 @@ export class KvikServer implements ServerServices {
     // Not while a busy script is suspended: its keys must not change under it.
     if (this.debug.activeExpire && !this.scripting.busy) {
       this.activeExpire.run(1000 / this.hz, this.config.numberValue('active-expire-effort'));
+      // Expired keys may have waiters to tell (a blocked XREADGROUP's stream), as beforeSleep does.
+      this.blocking.serveReadyKeys();
     }
     this.metrics.sample({
       commands: this.stats.totalCommandsProcessed,

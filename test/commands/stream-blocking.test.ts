@@ -127,6 +127,17 @@ describe('blocked stream readers', () => {
     assert.match(await a.readReply(), /^-UNBLOCKED/);
   });
 
+  it('a group reader whose stream expires is told, without another command', async () => {
+    const h = await harness();
+    const [a] = await connect(h, 1);
+    await h.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    await h.call('PEXPIRE', 's', '100');
+    send(a, 'XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 's', '>');
+    await blockedClients(h, 1);
+    h.clock.advance(200);
+    assert.equal(await a.readReply(), '-UNBLOCKED the stream key no longer exists\r\n');
+  });
+
   it('a client that disconnects while waiting is forgotten', async () => {
     const h = await harness();
     const [a] = await connect(h, 1);
