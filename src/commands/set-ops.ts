@@ -7,6 +7,7 @@
  */
 import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
+import { countedKeys } from '../dispatch/keys.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { INT64_MAX, parseInt64 } from '../dispatch/numbers.js';
@@ -197,6 +198,7 @@ export const setOperationCommands: CommandSpec[] = [
         find: { keyNum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } },
       },
     ],
+    getKeys: countedKeys({ countIndex: 1, firstKeyIndex: 2 }),
     handler: sintercard,
   }),
   defineCommand({

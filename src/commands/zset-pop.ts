@@ -6,6 +6,7 @@
  */
 import { defineCommand, type CommandSpec, type KeySpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
+import { countedKeys } from '../dispatch/keys.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { INT64_MAX, parseInt64, parseInteger } from '../dispatch/numbers.js';
@@ -196,6 +197,7 @@ export const zsetPopCommands: CommandSpec[] = [
     flags: ['write'],
     acl: ['sortedset'],
     keySpecs: numberedKeys(1),
+    getKeys: countedKeys({ countIndex: 1, firstKeyIndex: 2 }),
     handler: zmpop,
   }),
   defineCommand({
@@ -220,6 +222,7 @@ export const zsetPopCommands: CommandSpec[] = [
     flags: ['write', 'blocking'],
     acl: ['sortedset'],
     keySpecs: numberedKeys(2),
+    getKeys: countedKeys({ countIndex: 2, firstKeyIndex: 3 }),
     handler: bzmpop,
   }),
 ];

@@ -6,6 +6,7 @@
  */
 import { defineCommand, type CommandSpec, type KeySpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
+import { countedKeys } from '../dispatch/keys.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { INT64_MAX, parseDouble, parseInt64 } from '../dispatch/numbers.js';
@@ -220,6 +221,9 @@ const numberedKeys: KeySpec = {
   find: { keyNum: { keyNumIdx: 0, firstKey: 1, keyStep: 1 } },
 };
 
+/** Redis's getkeys_proc, for when numkeys cannot be followed (zunionInterDiffGetKeys ...). */
+const numberedKeysOnly = countedKeys({ countIndex: 1, firstKeyIndex: 2 });
+
 const storedKeys: KeySpec[] = [
   keysAt(1, ['OW', 'UPDATE']),
   { ...numberedKeys, begin: { index: 2 } },
@@ -232,6 +236,7 @@ function readCommand(name: string, op: Operation): CommandSpec {
     flags: ['readonly'],
     acl: ['sortedset'],
     keySpecs: [numberedKeys],
+    getKeys: numberedKeysOnly,
     handler: (ctx, argv) => zsetOperationGeneric(ctx, argv, op, { kind: 'reply' }),
   });
 }
@@ -243,6 +248,7 @@ function storeCommand(name: string, op: Operation): CommandSpec {
     flags: ['write', 'denyoom'],
     acl: ['sortedset'],
     keySpecs: storedKeys,
+    getKeys: countedKeys({ storeIndex: 1, countIndex: 2, firstKeyIndex: 3 }),
     handler: (ctx, argv) =>
       zsetOperationGeneric(ctx, argv, op, { kind: 'store', destination: argv[1] }),
   });
@@ -261,6 +267,7 @@ export const zsetStoreCommands: CommandSpec[] = [
     flags: ['readonly'],
     acl: ['sortedset'],
     keySpecs: [numberedKeys],
+    getKeys: numberedKeysOnly,
     handler: (ctx, argv) => zsetOperationGeneric(ctx, argv, 'inter', { kind: 'count' }),
   }),
 ];
