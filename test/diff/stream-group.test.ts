@@ -593,6 +593,45 @@ function closeAll(...blocked: BlockedPair[]): void {
   }
 }
 
+describe('stream commands and WATCH against redis-server', () => {
+  it('entry changes touch watched keys, group bookkeeping does not', async () => {
+    const pair = await env.pair();
+    const writes: Command[] = [
+      ['XADD', 's', '9-1', 'f', 'v'],
+      ['XDEL', 's', '1-1'],
+      ['XTRIM', 's', 'MAXLEN', '1'],
+      ['XGROUP', 'CREATE', 's', 'g2', '0'],
+      ['XGROUP', 'CREATE', 'new', 'g', '0', 'MKSTREAM'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'c2'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'c'],
+      ['XGROUP', 'DESTROY', 's', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+      ['XACK', 's', 'g', '1-1'],
+      ['XCLAIM', 's', 'g', 'c2', '0', '1-1'],
+      ['XAUTOCLAIM', 's', 'g', 'c2', '0', '0'],
+      ['XSETID', 's', '99-0'],
+    ];
+    const other = {
+      redis: await RawClient.connect(env.reference.port),
+      kvik: await RawClient.connect(env.kvik.port),
+    };
+    for (const write of writes) {
+      await pair.same('FLUSHALL');
+      await fill(pair, 's', 3);
+      await pair.same('XGROUP', 'CREATE', 's', 'g', '0');
+      await pair.same('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 's', '>');
+      await pair.same('WATCH', 's', 'new');
+      await Promise.all([other.redis.call(...write), other.kvik.call(...write)]);
+      await pair.same('MULTI');
+      await pair.same('PING');
+      await pair.same('EXEC');
+    }
+    other.redis.close();
+    other.kvik.close();
+  });
+});
+
 describe('blocked XREAD and XREADGROUP against redis-server', () => {
   it('an XADD serves every XREAD waiting on the key, each from its own ID', async () => {
     const pair = await env.pair();
