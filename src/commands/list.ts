@@ -71,9 +71,7 @@ function lrange(ctx: CommandContext, argv: string[]): void {
   const list = asList(ctx.read(argv[1]));
   const range = list === undefined ? null : clampRange(start, end, list.length);
   if (list === undefined || range === null) return ctx.reply.array(0);
-  const reply = ctx.reply;
-  reply.array(range.end - range.start + 1);
-  for (let i = range.start; i <= range.end; i++) reply.bulk(list.at(i));
+  ctx.reply.bulkArray(list.range(range.start, range.end));
 }
 
 function lindex(ctx: CommandContext, argv: string[]): void {

@@ -126,10 +126,23 @@ export class ReplyWriter {
     else this.out += '(' + digits + '\r\n';
   }
 
-  /** Bulk strings from a list, as an array. */
+  /**
+   * Bulk strings from a list, as an array. Built with one join(): appending frame by frame would
+   * keep thousands of small strings alive until the flush (an LRANGE of 600 elements), which
+   * the garbage collector then has to copy.
+   */
   bulkArray(values: readonly BulkValue[]): void {
-    this.array(values.length);
-    for (const v of values) this.bulk(v);
+    const parts = new Array<string>(values.length * 3 + 1);
+    parts[0] = '*' + values.length + '\r\n';
+    let at = 1;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const text = typeof value === 'string' ? value : value.latin1Slice(0, value.length);
+      parts[at++] = '$' + text.length + '\r\n';
+      parts[at++] = text;
+      parts[at++] = '\r\n';
+    }
+    this.out += parts.join('');
   }
 
   /** Pre-encoded protocol bytes (shared replies). */
