@@ -44,6 +44,8 @@ export class ScriptRun implements ScriptHost {
     readonly callerArgv: readonly string[],
     private readonly scriptCtx: CommandContext,
     private readonly threshold: number,
+    /** False inside MULTI/EXEC: the transaction cannot be left half-run for the event loop. */
+    private readonly canSuspend: boolean,
   ) {
     scriptCtx.selectDb(caller.client.db);
     scriptCtx.reply.resp = 2;
@@ -88,7 +90,7 @@ export class ScriptRun implements ScriptHost {
       if (now - this.startedAt < this.threshold) return null;
       this.busy = true;
     }
-    if (yieldable && now - this.sliceStartedAt >= SLICE_MS) return 'yield';
+    if (yieldable && this.canSuspend && now - this.sliceStartedAt >= SLICE_MS) return 'yield';
     return null;
   }
 

@@ -199,7 +199,8 @@ export class Scripting {
     const keys = argv.slice(3, 3 + keyCount);
     const args = argv.slice(3 + keyCount);
     const threshold = this.deps.server.config.numberValue('busy-reply-threshold');
-    const run = new ScriptRun(options, ctx, argv, this.ready(this.scriptCtx), threshold);
+    const canSuspend = ctx.server.blocking.mayBlock();
+    const run = new ScriptRun(options, ctx, argv, this.ready(this.scriptCtx), threshold, canSuspend);
     this.running = run;
     vm.host = run;
     const status = vm.start(kind, ref, keys, args);

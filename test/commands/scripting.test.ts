@@ -99,8 +99,10 @@ describe('busy scripts', () => {
   it('a pipelined command of the script caller waits for the script', async () => {
     const { h, other } = await busyHarness();
     h.client.sendRaw(
-      encodeCommand(['EVAL', 'local n = 0 while n < 2e7 do n = n + 1 end return n', '0']) +
+      Buffer.concat([
+        encodeCommand(['EVAL', 'local n = 0 while n < 2e7 do n = n + 1 end return n', '0']),
         encodeCommand(['PING', 'after']),
+      ]),
     );
     await untilBusy(other);
     assert.equal(await h.client.readReply(30000), ':20000000\r\n');
@@ -110,6 +112,17 @@ describe('busy scripts', () => {
 });
 
 describe('script effects', () => {
+  it('a script queued in MULTI runs to its end inside EXEC, past the threshold too', async () => {
+    const { h, other } = await busyHarness();
+    await h.call('MULTI');
+    await h.call('EVAL', "redis.call('SET', 'm', 1) local n = 0 while n < 1e7 do n = n + 1 end return n", '0');
+    await h.call('INCR', 'm');
+    assert.equal(await h.call('EXEC'), '*2\r\n:10000000\r\n:2\r\n');
+    assert.equal(await other.call('GET', 'm'), '$1\r\n2\r\n');
+    assert.deepEqual(h.propagated.splice(0), ['0:MULTI', '0:SET m 1', '0:INCR m', '0:EXEC']);
+    other.close();
+  });
+
   it('a script writing several keys propagates its commands in MULTI/EXEC, one alone, reads nothing', async () => {
     const h = await harness();
     assert.deepEqual(
