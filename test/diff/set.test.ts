@@ -593,3 +593,43 @@ describe('set keyspace notifications against redis-server', () => {
     }
   });
 });
+
+describe('set writes count changes as Redis does', () => {
+  async function changes(pair: DiffPair): Promise<{ redis: number; kvik: number }> {
+    const { redis, kvik } = await pair.both('INFO', 'persistence');
+    const field = (info: string) => Number(/rdb_changes_since_last_save:(\d+)/.exec(info)![1]);
+    return { redis: field(redis), kvik: field(kvik) };
+  }
+
+  it('each write adds to rdb_changes_since_last_save what it adds in Redis', async () => {
+    const pair = await freshPair();
+    const commands: Command[] = [
+      ['SADD', 's', 'a', 'b', 'c', '1'],
+      ['SADD', 's', 'a', 'd'],
+      ['SREM', 's', 'a', 'b', 'zz'],
+      ['SMOVE', 's', 't', 'c'],
+      ['SMOVE', 's', 't', 'zz'],
+      ['SADD', 't', 'd'],
+      ['SMOVE', 's', 't', 'd'],
+      ['SPOP', 's'],
+      ['SADD', 'p', ...Array.from({ length: 20 }, (_, i) => String(i))],
+      ['SPOP', 'p', '3'],
+      ['SPOP', 'p', '16'],
+      ['SPOP', 'p', '5'],
+      ['SADD', 'x', '1', '2'],
+      ['SINTERSTORE', 'd', 'x', 'x'],
+      ['SUNIONSTORE', 'd', 'x', 'none'],
+      ['SDIFFSTORE', 'd', 'x', 'x'],
+      ['SDIFFSTORE', 'd', 'x', 'x'],
+      ['SISMEMBER', 'x', '1'],
+    ];
+    for (const command of commands) {
+      const before = await changes(pair);
+      // SPOP's members are random: only the counts are compared.
+      if (command[0] === 'SPOP') await pair.both(...command);
+      else await pair.same(...command);
+      const after = await changes(pair);
+      assert.equal(after.kvik - before.kvik, after.redis - before.redis, command.join(' '));
+    }
+  });
+});

@@ -1257,3 +1257,46 @@ describe('sorted set keyspace notifications against redis-server', () => {
     }
   });
 });
+
+describe('sorted set writes count changes as Redis does', () => {
+  async function changes(pair: DiffPair): Promise<{ redis: number; kvik: number }> {
+    const { redis, kvik } = await pair.both('INFO', 'persistence');
+    const field = (info: string) => Number(/rdb_changes_since_last_save:(\d+)/.exec(info)![1]);
+    return { redis: field(redis), kvik: field(kvik) };
+  }
+
+  it('each write adds to rdb_changes_since_last_save what it adds in Redis', async () => {
+    const pair = await freshPair();
+    const commands: Command[] = [
+      ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e', '6', 'f'],
+      ['ZADD', 'z', 'CH', '1', 'a', '9', 'b', '7', 'g'],
+      ['ZADD', 'z', 'NX', '1', 'a'],
+      ['ZINCRBY', 'z', '1', 'a'],
+      ['ZINCRBY', 'z', '0', 'a'],
+      ['ZREM', 'z', 'a', 'b', 'zz'],
+      ['ZREMRANGEBYRANK', 'z', '0', '1'],
+      ['ZREMRANGEBYSCORE', 'z', '5', '6'],
+      ['ZREMRANGEBYLEX', 'z', '-', '+'],
+      ['ZADD', 'y', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
+      ['ZPOPMIN', 'y'],
+      ['ZPOPMAX', 'y', '2'],
+      ['ZMPOP', '1', 'y', 'MIN', 'COUNT', '5'],
+      ['ZADD', 'y', '1', 'a', '2', 'b'],
+      ['BZPOPMIN', 'y', '0'],
+      ['BZMPOP', '0', '1', 'y', 'MAX', 'COUNT', '3'],
+      ['ZADD', 'x', '1', 'a', '2', 'b'],
+      ['ZUNIONSTORE', 'd', '2', 'x', 'x'],
+      ['ZINTERSTORE', 'd', '2', 'x', 'none'],
+      ['ZDIFFSTORE', 'd', '2', 'x', 'x'],
+      ['ZRANGESTORE', 'd', 'x', '0', '-1'],
+      ['ZRANGESTORE', 'd', 'x', '5', '6'],
+      ['ZSCORE', 'x', 'a'],
+    ];
+    for (const command of commands) {
+      const before = await changes(pair);
+      await pair.same(...command);
+      const after = await changes(pair);
+      assert.equal(after.kvik - before.kvik, after.redis - before.redis, command.join(' '));
+    }
+  });
+});
