@@ -716,6 +716,18 @@ describe('clients blocked on lists, against redis-server', () => {
     await c.same(0, 'EXISTS', 'k');
   });
 
+  it('keep waiting while their key is a string that expires, and are served by the next list', async () => {
+    const c = await clients(2);
+    c.send(1, 'BRPOP', 'k', '0');
+    await c.blocked(1);
+    await c.same(0, 'SET', 'k', 'v', 'PX', '50');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await c.silent(1);
+    await c.same(0, 'EXISTS', 'k');
+    await c.same(0, 'LPUSH', 'k', 'after');
+    await c.expect(1);
+  });
+
   it('are not served by a push in another database', async () => {
     const c = await clients(2);
     await c.same(1, 'SELECT', '1');
