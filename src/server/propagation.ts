@@ -15,9 +15,13 @@ const EXEC = ['EXEC'];
 export class Propagation {
   private readonly listeners: PropagationListener[] = [];
   private unitDepth = 0;
-  /** The writes of the running unit, as parallel arrays reused from unit to unit. */
+  /**
+   * The writes of the running unit: the first pendingCount slots of parallel arrays reused from
+   * unit to unit (truncating an array frees its storage, which then has to grow back every time).
+   */
   private readonly pendingDbs: number[] = [];
-  private readonly pendingArgvs: string[][] = [];
+  private readonly pendingArgvs: (string[] | null)[] = [];
+  private pendingCount = 0;
 
   subscribe(listener: PropagationListener): () => void {
     this.listeners.push(listener);
@@ -29,8 +33,8 @@ export class Propagation {
 
   emit(dbId: number, argv: string[]): void {
     if (this.unitDepth > 0) {
-      this.pendingDbs.push(dbId);
-      this.pendingArgvs.push(argv);
+      this.pendingDbs[this.pendingCount] = dbId;
+      this.pendingArgvs[this.pendingCount++] = argv;
     } else {
       this.send(dbId, argv);
     }
@@ -44,20 +48,21 @@ export class Propagation {
   /** The unit ends: its writes go out, in MULTI ... EXEC when there are several. */
   endUnit(): void {
     if (--this.unitDepth > 0) return;
-    const count = this.pendingDbs.length;
+    const count = this.pendingCount;
     if (count === 0) return;
+    this.pendingCount = 0;
     const dbs = this.pendingDbs;
     const argvs = this.pendingArgvs;
     if (count === 1) {
-      this.send(dbs[0], argvs[0]);
+      this.send(dbs[0], argvs[0]!);
     } else {
       // MULTI in the first write's database, EXEC in the last's, so no SELECT comes between.
       this.send(dbs[0], MULTI);
-      for (let i = 0; i < count; i++) this.send(dbs[i], argvs[i]);
+      for (let i = 0; i < count; i++) this.send(dbs[i], argvs[i]!);
       this.send(dbs[count - 1], EXEC);
     }
-    dbs.length = 0;
-    argvs.length = 0;
+    // Sent: the slots let go of the arguments.
+    argvs.fill(null, 0, count);
   }
 
   private send(dbId: number, argv: string[]): void {
