@@ -211,12 +211,6 @@ export class ScoreTree {
     return true;
   }
 
-  /** Removes the entry at a rank (0-based, within the tree). */
-  deleteAt(rank: number): void {
-    const leaf = this.descendToRank(rank);
-    this.removeFromLeaf(leaf, this.rankInLeaf);
-  }
-
   /**
    * Changes the score of an entry in the tree. When the entry keeps its place among its
    * neighbours in the leaf it is updated in place (Redis's zslUpdateScore does the same).

@@ -51,7 +51,6 @@ type Op =
   | { kind: 'delete'; index: number }
   | { kind: 'deleteMissing'; score: number; member: string }
   | { kind: 'update'; index: number; score: number }
-  | { kind: 'deleteAt'; index: number }
   | { kind: 'deleteRange'; index: number; length: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -72,7 +71,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('update' as const), index: fc.nat(), score: scores }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteAt' as const), index: fc.nat() }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -112,12 +110,6 @@ function apply(tree: ScoreTree, model: Model, o: Op): void {
       tree.updateScore(score, member, o.score);
       model.entries.splice(o.index % size, 1);
       model.insert(o.score, member);
-      return;
-    }
-    case 'deleteAt': {
-      if (size === 0) return;
-      tree.deleteAt(o.index % size);
-      model.entries.splice(o.index % size, 1);
       return;
     }
     case 'deleteRange': {
