@@ -119,9 +119,22 @@ export function pushTo(
 }
 
 /**
- * After elements were popped from an end: deletes the emptied key, then signals the key with the
- * pop event, a `del` event when it went, and `count` writes (Redis's listElementsRemoved).
+ * Ends a write that removed `count` elements of the list at key: deletes the key when the list
+ * was emptied, then signals it with `event`, `del` when it went, and `count` writes.
  */
+export function signalRemoval(
+  ctx: CommandContext,
+  key: string,
+  emptied: boolean,
+  event: string,
+  count: number,
+): void {
+  if (emptied) ctx.keyspace.delete(ctx.db, key);
+  ctx.keyspace.keyChanged(ctx.db, key, 'l', event, count);
+  if (emptied) ctx.keyspace.notify(ctx.db, key, 'g', 'del');
+}
+
+/** After elements were popped from an end (Redis's listElementsRemoved). */
 export function elementsRemoved(
   ctx: CommandContext,
   key: string,
@@ -129,10 +142,7 @@ export function elementsRemoved(
   end: End,
   count: number,
 ): void {
-  const emptied = list.length === 0;
-  if (emptied) ctx.keyspace.delete(ctx.db, key);
-  ctx.keyspace.keyChanged(ctx.db, key, 'l', end === 'left' ? 'lpop' : 'rpop', count);
-  if (emptied) ctx.keyspace.notify(ctx.db, key, 'g', 'del');
+  signalRemoval(ctx, key, list.length === 0, end === 'left' ? 'lpop' : 'rpop', count);
 }
 
 /** Pops up to count elements from an end, in the order they come off. */

@@ -23,6 +23,7 @@ import {
   parseMultiPop,
   popElements,
   popWithKey,
+  signalRemoval,
   type End,
   type Move,
 } from './list-ops.js';
@@ -114,11 +115,7 @@ function lrem(ctx: CommandContext, argv: string[]): void {
   const list = asList(ctx.write(key));
   if (list === undefined) return ctx.reply.integer(0);
   const removed = list.remove(argv[3], count);
-  if (removed > 0) {
-    if (list.length === 0) ctx.keyspace.delete(ctx.db, key);
-    ctx.keyspace.keyChanged(ctx.db, key, 'l', 'lrem', removed);
-    if (list.length === 0) ctx.keyspace.notify(ctx.db, key, 'g', 'del');
-  }
+  if (removed > 0) signalRemoval(ctx, key, list.length === 0, 'lrem', removed);
   ctx.reply.integer(removed);
 }
 
@@ -131,17 +128,16 @@ function ltrim(ctx: CommandContext, argv: string[]): void {
   if (list === undefined) return ctx.reply.ok();
   const length = list.length;
   const range = clampRange(start, end, length);
-  if (range === null) list.trim(length, length - 1);
-  else list.trim(range.start, range.end);
-  if (list.length === 0) ctx.keyspace.delete(ctx.db, key);
-  ctx.keyspace.keyChanged(ctx.db, key, 'l', 'ltrim', length - list.length);
-  if (list.length === 0) ctx.keyspace.notify(ctx.db, key, 'g', 'del');
+  if (range !== null) list.trim(range.start, range.end);
+  signalRemoval(ctx, key, range === null, 'ltrim', range === null ? length : length - list.length);
   ctx.reply.ok();
 }
 
 interface LposOptions {
-  /** Which match to start from, counted from the head (> 0) or the tail (< 0). */
-  rank: number;
+  /** RANK < 0: the matches are counted from the tail. */
+  fromTail: boolean;
+  /** How many matches to pass over before answering (|RANK| - 1). */
+  skip: number;
   /** How many matches to return (0: all); null when COUNT was not given. */
   count: number | null;
   /** How many elements to compare at most (0: all). */
@@ -149,7 +145,8 @@ interface LposOptions {
 }
 
 function parseLposOptions(argv: string[]): LposOptions {
-  const options: LposOptions = { rank: 1, count: null, maxlen: 0 };
+  const options: LposOptions = { fromTail: false, skip: 0, count: null, maxlen: 0 };
+  let rankOverflows = false;
   for (let i = 3; i < argv.length; i++) {
     const option = optionName(argv[i]);
     const hasValue = i + 1 < argv.length;
@@ -157,8 +154,9 @@ function parseLposOptions(argv: string[]): LposOptions {
       const rank = parseInt64(argv[++i]);
       if (rank === null) throw new ReplyError(Err.notInteger);
       if (rank === 0n) throw new ReplyError(Err.lposRankZero);
-      // Redis negates LLONG_MIN into itself: from the tail, and every match past "rank" counts.
-      options.rank = rank === INT64_MIN ? -Infinity : Number(rank);
+      options.fromTail = rank < 0n;
+      options.skip = Number(rank < 0n ? -rank : rank) - 1;
+      rankOverflows = rank === INT64_MIN;
     } else if (option === 'count' && hasValue) {
       options.count = nonNegativeArgument(argv[++i], Err.lposCountNegative);
     } else if (option === 'maxlen' && hasValue) {
@@ -167,36 +165,31 @@ function parseLposOptions(argv: string[]): LposOptions {
       throw new ReplyError(Err.syntax);
     }
   }
+  if (rankOverflows) {
+    // Redis negates LLONG_MIN into itself: from the tail, every match counts, and its test for
+    // "COUNT matches found" overflows, so it never stops before the end.
+    options.skip = 0;
+    if (options.count !== null) options.count = 0;
+  }
   return options;
 }
 
-/** LPOS: the indexes of matches, skipping rank - 1 of them, within maxlen comparisons. */
+/** LPOS: the indexes of matches, passing over `skip` of them, within maxlen comparisons. */
 function lpos(ctx: CommandContext, argv: string[]): void {
-  const options = parseLposOptions(argv);
+  const { fromTail, skip, count, maxlen } = parseLposOptions(argv);
   const list = asList(ctx.read(argv[1]));
-  if (list === undefined) {
-    return options.count === null ? ctx.reply.nullBulk() : ctx.reply.array(0);
-  }
+  if (list === undefined) return count === null ? ctx.reply.nullBulk() : ctx.reply.array(0);
   const element = argv[2];
-  const fromTail = options.rank < 0;
-  const skip = Math.abs(options.rank) - 1;
-  // With RANK -LLONG_MIN, Redis's "enough matches" test overflows and never stops the search.
-  const wanted =
-    options.count === null
-      ? 1
-      : options.count === 0 || skip === Infinity
-        ? Infinity
-        : options.count;
+  const wanted = count === null ? 1 : count === 0 ? Infinity : count;
   const length = list.length;
-  const limit = options.maxlen === 0 ? length : Math.min(options.maxlen, length);
+  const limit = maxlen === 0 ? length : Math.min(maxlen, length);
   const found: number[] = [];
   let matches = 0;
   for (let step = 0; step < limit && found.length < wanted; step++) {
     const index = fromTail ? length - 1 - step : step;
-    if (list.at(index) !== element) continue;
-    if (matches++ >= skip || skip === Infinity) found.push(index);
+    if (list.at(index) === element && matches++ >= skip) found.push(index);
   }
-  if (options.count !== null) {
+  if (count !== null) {
     ctx.reply.array(found.length);
     for (const index of found) ctx.reply.integer(index);
   } else if (found.length === 0) {
