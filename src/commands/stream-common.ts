@@ -6,7 +6,7 @@ import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInt64 } from '../dispatch/numbers.js';
-import { Stream, type StreamEntry } from '../datatypes/stream.js';
+import type { Stream, StreamEntry } from '../datatypes/stream.js';
 import {
   formatId,
   nextId,
@@ -15,7 +15,7 @@ import {
   type IdParseOptions,
   type StreamId,
 } from '../datatypes/stream-id.js';
-import { isString, typeOf } from '../keyspace/values.js';
+import { typeOf } from '../keyspace/values.js';
 import type { ReadEntry } from './stream-delivery.js';
 
 export { optionName } from './string-common.js';
@@ -32,7 +32,7 @@ export function writeStream(ctx: CommandContext, key: string): Stream | undefine
 
 function asStream(value: ReturnType<CommandContext['read']>): Stream | undefined {
   if (value === undefined) return undefined;
-  if (!isString(value) && typeOf(value) === 'stream') return value as Stream;
+  if (typeOf(value) === 'stream') return value as Stream;
   throw new ReplyError(Err.wrongType);
 }
 

@@ -159,7 +159,7 @@ function xadd(ctx: CommandContext, argv: string[]): void {
     throw new ReplyError(Err.xaddIdZero);
   }
   const key = argv[1];
-  let stream = writeStream(ctx, key);
+  const stream = writeStream(ctx, key);
   if (stream === undefined && args.noMkStream) {
     ctx.reply.nullBulk();
     return;
@@ -170,22 +170,24 @@ function xadd(ctx: CommandContext, argv: string[]): void {
   let elementBytes = 0;
   for (let i = fieldPos; i < argv.length; i++) elementBytes += argv[i].length;
   if (elementBytes > NODE_MAX_BYTES_LIMIT) throw new ReplyError(Err.streamElementsTooLarge);
-  if (stream === undefined) {
-    stream = new Stream();
-    ctx.keyspace.setKey(ctx.db, key, stream);
-  }
-  const added = addedId(ctx, stream, id);
-  stream.append(added, argv, fieldPos, pairs / 2, elementBytes, nodeLimits(ctx));
+  const target = stream ?? new Stream();
+  const added = addedId(ctx, target, id);
+  if (stream === undefined) ctx.keyspace.setKey(ctx.db, key, target);
+  target.append(added, argv, fieldPos, pairs / 2, elementBytes, nodeLimits(ctx));
   const addedText = formatId(added);
   ctx.reply.bulk(addedText);
   ctx.keyChanged(key, 't', 'xadd');
-  const rewritten = id === null || id.seq === null || args.trim?.approx === true;
-  if (rewritten) ctx.propagateAs = argv.slice();
-  if (args.trim !== null) {
-    if (stream.trim(args.trim) > 0) ctx.keyspace.notify(ctx.db, key, 't', 'xtrim');
-    if (args.trim.approx) rewriteApproxTrim(ctx.propagateAs!, args, stream);
+  // Replicas must add the same ID and trim the same entries: generated IDs and "~" trims are
+  // propagated as what they turned out to be.
+  const generated = id === null || id.seq === null;
+  if (generated || args.trim?.approx === true) {
+    ctx.propagateAs = argv.slice();
+    if (generated) ctx.propagateAs[args.idPos] = addedText;
   }
-  if (id === null || id.seq === null) ctx.propagateAs![args.idPos] = addedText;
+  if (args.trim !== null) {
+    if (target.trim(args.trim) > 0) ctx.keyspace.notify(ctx.db, key, 't', 'xtrim');
+    if (args.trim.approx) rewriteApproxTrim(ctx.propagateAs!, args, target);
+  }
 }
 
 function xtrim(ctx: CommandContext, argv: string[]): void {
