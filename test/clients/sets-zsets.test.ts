@@ -76,7 +76,7 @@ for (const protocol of [2, 3] as const) {
       assert.deepEqual(await redis.zmscore(key('z'), 'a', 'x'), ['5', null]);
       assert.equal(await redis.zrank(key('z'), 'a'), 2);
       assert.equal(await redis.zrevrank(key('z'), 'a'), 0);
-      assert.deepEqual(await redis.zrange(key('z'), 0, -1), ['b', 'c', 'a']);
+      assert.deepEqual(await redis.zrange(key('z'), '0', '-1'), ['b', 'c', 'a']);
       assert.deepEqual(await redis.zrange(key('z'), '(2.25', '+inf', 'BYSCORE', 'LIMIT', 0, 1), [
         'c',
       ]);
