@@ -7,7 +7,7 @@ import type { KeySpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { INT64_MAX, parseInt64, parseInteger } from '../dispatch/numbers.js';
+import { parseInteger } from '../dispatch/numbers.js';
 import { ListValue } from '../datatypes/list.js';
 import type { StoredValue } from '../keyspace/values.js';
 import { keysAt } from './key-specs.js';
@@ -48,9 +48,9 @@ export function nonNegativeArgument(text: string, message: string = Err.mustBePo
 
 /** A count in [1, LONG_MAX], with the command's own message for anything else. */
 export function positiveArgument(text: string, message: string): number {
-  const n = parseInt64(text);
-  if (n === null || n < 1n || n > INT64_MAX) throw new ReplyError(message);
-  return Number(n);
+  const n = parseInteger(text);
+  if (n === null || n < 1) throw new ReplyError(message);
+  return n;
 }
 
 /** LMPOP and BLMPOP's arguments from numkeys on: keys, LEFT|RIGHT, [COUNT count]. */
