@@ -807,6 +807,29 @@ describe('clients blocked on lists, against redis-server', () => {
     await c.same(0, 'LRANGE', 'k', '0', '-1');
   });
 
+  it('are served only once a script is over, by what it left', async () => {
+    const c = await clients(2);
+    c.send(1, 'BLPOP', 'k', '0');
+    await c.blocked(1);
+    const pushPop = "redis.call('RPUSH', KEYS[1], 'a'); return redis.call('LPOP', KEYS[1])";
+    await c.same(0, 'EVAL', pushPop, '1', 'k');
+    await c.silent(1);
+    const pushTwo = "redis.call('RPUSH', KEYS[1], 'x', 'y'); return redis.call('LLEN', KEYS[1])";
+    await c.same(0, 'EVAL', pushTwo, '1', 'k');
+    await c.expect(1, '*2\r\n$1\r\nk\r\n$1\r\nx\r\n');
+    await c.same(0, 'LRANGE', 'k', '0', '-1');
+  });
+
+  it('scripts may not block: BLMPOP answers nil there, BLPOP is refused', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['EVAL', "return redis.call('BLMPOP', '0', '1', KEYS[1], 'LEFT')", '1', 'none'],
+      ['EVAL', "return redis.pcall('BLPOP', KEYS[1], '0')", '1', 'none'],
+      ['RPUSH', 'l', 'a'],
+      ['EVAL', "return redis.call('BLMPOP', '0', '1', KEYS[1], 'LEFT')", '1', 'l'],
+    ]);
+  });
+
   it('time out with a null array, and show in INFO meanwhile', async () => {
     const c = await clients(3);
     c.send(1, 'BLPOP', 'k', '0.2');
