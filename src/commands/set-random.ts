@@ -40,7 +40,7 @@ function spopOne(ctx: CommandContext, key: string): void {
  * SPOP key count. Popping the whole set deletes the key (propagated as DEL, or UNLINK under
  * lazyfree-lazy-server-del). Popping nearly all of it keeps size - count random survivors in a
  * new set and replies the rest in the set's order; otherwise members are picked one by one.
- * Either way the members go to replicas as one SREM.
+ * Either way the members go to replicas as SREMs.
  */
 function spopCount(ctx: CommandContext, key: string, countText: string): void {
   const count = parseInteger(countText);
@@ -76,9 +76,23 @@ function spopCount(ctx: CommandContext, key: string, countText: string): void {
     for (let i = 0; i < count; i++) popped.push(set.pop(random));
   }
   ctx.keyspace.keyChanged(ctx.db, key, 's', 'spop', count);
-  ctx.propagateAs = ['SREM', key, ...popped];
+  propagateRemovals(ctx, key, popped);
   ctx.reply.set(popped.length);
   for (const member of popped) ctx.reply.bulk(member);
+}
+
+/** Redis replicates SPOP's members as SREMs of up to this many members each. */
+const SREM_BATCH = 1024;
+
+/**
+ * SPOP with a count goes to replicas as SREM key member ..., in batches (several of them in one
+ * MULTI/EXEC), instead of the command itself.
+ */
+function propagateRemovals(ctx: CommandContext, key: string, members: readonly string[]): void {
+  for (let i = 0; i < members.length; i += SREM_BATCH) {
+    ctx.server.propagate(ctx.db.id, ['SREM', key, ...members.slice(i, i + SREM_BATCH)]);
+  }
+  ctx.propagateAs = [];
 }
 
 /** SRANDMEMBER key count: a negative count allows repetitions. */

@@ -65,6 +65,16 @@ describe('set commands propagation', () => {
     ]);
     h.propagated.length = 0;
     assert.deepEqual(await h.propagationOf(['SPOP', 's', '5']), ['0:DEL s']);
+    await h.call('SADD', 'big', ...Array.from({ length: 3000 }, (_, i) => `m${i}`));
+    h.propagated.length = 0;
+    const popped = strings(await h.value('SPOP', 'big', '2500'));
+    assert.deepEqual(h.propagated, [
+      '0:MULTI',
+      `0:SREM big ${popped.slice(0, 1024).join(' ')}`,
+      `0:SREM big ${popped.slice(1024, 2048).join(' ')}`,
+      `0:SREM big ${popped.slice(2048).join(' ')}`,
+      '0:EXEC',
+    ]);
     await h.call('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'yes');
     await h.call('SADD', 's', 'x');
     h.propagated.length = 0;
