@@ -55,7 +55,7 @@ const DIFFERENCES: Difference[] = [
     text:
       'Scripts run on Lua 5.4 (wasmoon), dressed as the Lua 5.1 Redis embeds: tostring, ' +
       'string.format and table.concat print numbers as 5.1 does, 5.1 error messages and library ' +
-      'functions are there, and the sandbox, conversions and errors are Redis 7.0\'s. What shows ' +
+      "functions are there, and the sandbox, conversions and errors are Redis 7.0's. What shows " +
       'through: the `..` operator prints an integral float with ".0" (`"n" .. 10/2` is "n5.0", ' +
       'not "n5"), integers are exact 64-bit values (5.1 rounds them above 2^53), 5.3 syntax ' +
       '(`//`, bitwise operators, goto) compiles, tables iterate in another order (pairs, and so ' +
@@ -65,10 +65,10 @@ const DIFFERENCES: Difference[] = [
     title: 'Scripting extras',
     commands: ['eval', 'script|debug', 'function|dump'],
     text:
-      'redis.set_repl is checked but changes nothing: a script\'s writes always replicate, as ' +
+      "redis.set_repl is checked but changes nothing: a script's writes always replicate, as " +
       'with REPL_ALL. redis.log checks its arguments and logs nothing (Kvik has no server log). ' +
       'SCRIPT DEBUG YES and SYNC (the Lua debugger) are refused. FUNCTION DUMP payloads may differ ' +
-      'from Redis\'s by a few bytes of LZF compression; both servers restore either.',
+      "from Redis's by a few bytes of LZF compression; both servers restore either.",
   },
 ];
 

@@ -6,7 +6,14 @@ import { globMatch } from '../keyspace/glob.js';
 import { dumpLibraries, parseDump } from '../scripting/function-dump.js';
 import type { RestorePolicy } from '../scripting/function-libraries.js';
 import { replyHelp } from './help.js';
-import { RO_NOTES, RW_NOTES, scriptGetKeys, scriptKeySpec, scriptKill, validFlushMode } from './scripting.js';
+import {
+  RO_NOTES,
+  RW_NOTES,
+  scriptGetKeys,
+  scriptKeySpec,
+  scriptKill,
+  validFlushMode,
+} from './scripting.js';
 
 const FCALL_FLAGS = ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys'] as const;
 
@@ -194,7 +201,8 @@ export const functionCommand = defineCommand({
       flags: ['write', 'noscript'],
       tips: ALL_SHARDS,
       handler: (ctx, argv) => {
-        if (!ctx.server.scripting.functions.delete(argv[2])) return ctx.reply.error(Err.libraryNotFound);
+        if (!ctx.server.scripting.functions.delete(argv[2]))
+          return ctx.reply.error(Err.libraryNotFound);
         ctx.server.keyspace.dirty++;
         ctx.reply.ok();
       },

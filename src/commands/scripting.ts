@@ -2,7 +2,12 @@
  * Lua scripting: EVAL, EVALSHA, their read-only forms, and SCRIPT. The interpreter, the script
  * cache and the rules of running live in src/scripting.
  */
-import { defineCommand, type CommandSpec, type KeySpec, type KeySpecFlag } from '../dispatch/command.js';
+import {
+  defineCommand,
+  type CommandSpec,
+  type KeySpec,
+  type KeySpecFlag,
+} from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { countedKeys } from '../dispatch/keys.js';
@@ -20,8 +25,10 @@ export function scriptKeySpec(flags: KeySpecFlag[], notes?: string): KeySpec[] {
   return [notes === undefined ? spec : { ...spec, notes }];
 }
 
-export const RW_NOTES = 'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE';
-export const RO_NOTES = 'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS';
+export const RW_NOTES =
+  'We cannot tell how the keys will be used so we assume the worst, RW and UPDATE';
+export const RO_NOTES =
+  'We cannot tell how the keys will be used so we assume the worst, RO and ACCESS';
 
 /** Redis's evalGetKeys: numkeys at argv[2], the keys after it. */
 export const scriptGetKeys = countedKeys({ countIndex: 2, firstKeyIndex: 3 });

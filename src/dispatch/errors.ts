@@ -222,7 +222,8 @@ export const Err = {
   xautoclaimCountMemory:
     'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
   // Scripting and functions.
-  busyScript: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  busyScript:
+    'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
   busyFunction:
     'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
   notBusy: 'NOTBUSY No scripts in execution right now.',
@@ -238,7 +239,8 @@ export const Err = {
   scriptFlushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
   functionFlushOption: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
   scriptDebugOption: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
-  scriptDebugUnsupported: 'ERR SCRIPT DEBUG YES and SYNC (the Lua debugger) are not supported by Kvik',
+  scriptDebugUnsupported:
+    'ERR SCRIPT DEBUG YES and SYNC (the Lua debugger) are not supported by Kvik',
   functionListArgument: (arg: string) => `ERR Unknown argument ${cString(arg)}`,
   libraryNameMissing: 'ERR library name argument was not given',
   restorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',

@@ -49,7 +49,14 @@ export function parseDump(payload: string): string[] | null {
 function writeLength(out: number[], length: number): void {
   if (length < 64) out.push(length);
   else if (length < 16384) out.push(0x40 | (length >> 8), length & 0xff);
-  else out.push(0x80, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+  else
+    out.push(
+      0x80,
+      (length >>> 24) & 0xff,
+      (length >>> 16) & 0xff,
+      (length >>> 8) & 0xff,
+      length & 0xff,
+    );
 }
 
 function writeRdbString(out: number[], bytes: Buffer, compress: boolean): void {
@@ -67,18 +74,26 @@ function writeRdbString(out: number[], bytes: Buffer, compress: boolean): void {
   for (const b of bytes) out.push(b);
 }
 
-function readLength(bytes: Buffer, at: number): { value: number; next: number; encoding: number } | null {
+function readLength(
+  bytes: Buffer,
+  at: number,
+): { value: number; next: number; encoding: number } | null {
   const first = bytes[at];
   if (first === undefined) return null;
   const kind = first >> 6;
   if (kind === 0) return { value: first & 0x3f, next: at + 1, encoding: -1 };
-  if (kind === 1) return { value: ((first & 0x3f) << 8) | bytes[at + 1], next: at + 2, encoding: -1 };
+  if (kind === 1)
+    return { value: ((first & 0x3f) << 8) | bytes[at + 1], next: at + 2, encoding: -1 };
   if (first === 0x80) return { value: bytes.readUInt32BE(at + 1), next: at + 5, encoding: -1 };
   if (kind === 3) return { value: 0, next: at + 1, encoding: first & 0x3f };
   return null;
 }
 
-function readRdbString(bytes: Buffer, at: number, end: number): { value: string; next: number } | null {
+function readRdbString(
+  bytes: Buffer,
+  at: number,
+  end: number,
+): { value: string; next: number } | null {
   const header = readLength(bytes, at);
   if (header === null) return null;
   if (header.encoding === -1) {

@@ -56,7 +56,11 @@ export class FunctionLibraries {
     }
     const library = this.compile(code);
     if ('error' in library) return library;
-    const error = this.install([library], replace, (name) => `ERR Library '${name}' already exists`);
+    const error = this.install(
+      [library],
+      replace,
+      (name) => `ERR Library '${name}' already exists`,
+    );
     return error === null ? library.name : { error };
   }
 
@@ -167,7 +171,8 @@ export class FunctionLibraries {
     this.vm.host = loader;
     const status = this.vm.start('library', ref, [], []);
     let error: string | null = null;
-    if (status === RunStatus.Failed) error = `ERR Error registering functions: ${errorMessage(this.vm)}`;
+    if (status === RunStatus.Failed)
+      error = `ERR Error registering functions: ${errorMessage(this.vm)}`;
     this.vm.finish();
     this.vm.host = null;
     this.vm.release(ref);
@@ -214,7 +219,12 @@ class LibraryLoader implements ScriptHost {
     return null;
   }
 
-  registerFunction(name: string, ref: number, flags: string[], description: string | null): string | null {
+  registerFunction(
+    name: string,
+    ref: number,
+    flags: string[],
+    description: string | null,
+  ): string | null {
     // Redis 7.0 words an invalid function name as it words an invalid library name.
     if (!isValidName(name)) {
       return 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';

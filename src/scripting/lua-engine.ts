@@ -47,7 +47,14 @@ export interface LuaApi {
   luaL_openlibs(L: LuaPtr): void;
   lua_close(L: LuaPtr): void;
   luaL_loadbufferx(L: LuaPtr, buff: number, size: number, name: number, mode: number): number;
-  lua_pcallk(L: LuaPtr, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
+  lua_pcallk(
+    L: LuaPtr,
+    nargs: number,
+    nresults: number,
+    msgh: number,
+    ctx: number,
+    k: number,
+  ): number;
   lua_resume(L: LuaPtr, from: LuaPtr, nargs: number, nresults: number): number;
   lua_newthread(L: LuaPtr): LuaPtr;
   lua_resetthread(L: LuaPtr): number;
@@ -126,8 +133,7 @@ export class LuaRuntime {
     // The raw exports are only reachable from the instance, so it is noted as it is created.
     const capture = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
       const result = (await (instantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as
-        | WebAssembly.Instance
-        | WebAssembly.WebAssemblyInstantiatedSource;
+        WebAssembly.Instance | WebAssembly.WebAssemblyInstantiatedSource;
       instances.push('instance' in result ? result.instance.exports : result.exports);
       return result;
     };
@@ -212,13 +218,7 @@ export class LuaRuntime {
       0,
       source.length,
     );
-    return this.api.luaL_loadbufferx(
-      L,
-      this.scratch,
-      source.length,
-      this.cString(chunkName),
-      0,
-    );
+    return this.api.luaL_loadbufferx(L, this.scratch, source.length, this.cString(chunkName), 0);
   }
 
   /** Makes a JS function callable from Lua as a lua_CFunction (int f(lua_State*)). */

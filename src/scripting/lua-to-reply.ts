@@ -12,7 +12,12 @@ import type { LuaPtr, LuaRuntime } from './lua-engine.js';
 const INT64_MIN = -9223372036854775808n;
 
 /** Writes the value on top of S as the reply, and pops it. */
-export function writeLuaValue(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 2 | 3): void {
+export function writeLuaValue(
+  lua: LuaRuntime,
+  S: LuaPtr,
+  reply: ReplyWriter,
+  scriptResp: 2 | 3,
+): void {
   const api = lua.api;
   switch (api.lua_type(S, -1)) {
     case 4 /* string */:

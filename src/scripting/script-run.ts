@@ -54,10 +54,15 @@ export class ScriptRun implements ScriptHost {
   call(argv: string[]): string | ScriptError {
     const server = this.scriptCtx.server;
     const command = server.commands.lookup(argv);
-    if (command === undefined) return new ScriptError('ERR Unknown Redis command called from script');
+    if (command === undefined)
+      return new ScriptError('ERR Unknown Redis command called from script');
     const arity = command.arity;
     // A container without its subcommand (CONFIG alone) fails here: its arity is -2.
-    if ((arity > 0 && argv.length !== arity) || argv.length < -arity || command.handler === undefined) {
+    if (
+      (arity > 0 && argv.length !== arity) ||
+      argv.length < -arity ||
+      command.handler === undefined
+    ) {
       return new ScriptError('ERR Wrong number of args calling Redis command from script');
     }
     if (command.flags.has('noscript')) {

@@ -38,7 +38,12 @@ export interface ScriptHost {
   /** The count hook: returns 'yield' to suspend, 'kill' to abort the script, or null. */
   checkpoint(yieldable: boolean): 'yield' | 'kill' | null;
   /** redis.register_function() while a library loads; an error message, or null. */
-  registerFunction?(name: string, fnRef: number, flags: string[], description: string | null): string | null;
+  registerFunction?(
+    name: string,
+    fnRef: number,
+    flags: string[],
+    description: string | null,
+  ): string | null;
 }
 
 /** An error raised for the script, as Redis's luaPushError: "ERR <message>" unless it has a code. */
@@ -60,7 +65,12 @@ export class ScriptVM {
   /** The coroutine scripts run in, and its registry reference. */
   private thread: LuaPtr;
   private threadRef: number;
-  private readonly entry: { compile: number; runScript: number; runFunction: number; loadLibrary: number };
+  private readonly entry: {
+    compile: number;
+    runScript: number;
+    runFunction: number;
+    loadLibrary: number;
+  };
   private readonly nres: number;
   host: ScriptHost | null = null;
 
@@ -129,10 +139,20 @@ export class ScriptVM {
    * Done: the result is at the top of the coroutine's stack (read it, then call `finish`);
    * Failed: the error table is; Suspended: call `resume` later.
    */
-  start(kind: 'script' | 'function' | 'library', fnRef: number, keys: readonly string[], args: readonly string[]): RunStatus {
+  start(
+    kind: 'script' | 'function' | 'library',
+    fnRef: number,
+    keys: readonly string[],
+    args: readonly string[],
+  ): RunStatus {
     const api = this.lua.api;
     const T = this.thread;
-    const entry = kind === 'script' ? this.entry.runScript : kind === 'function' ? this.entry.runFunction : this.entry.loadLibrary;
+    const entry =
+      kind === 'script'
+        ? this.entry.runScript
+        : kind === 'function'
+          ? this.entry.runFunction
+          : this.entry.loadLibrary;
     api.lua_settop(T, 0);
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
@@ -273,7 +293,8 @@ export class ScriptVM {
   /** Lua 5.1's error(): a string or a number gets the position of the given level. */
   private error51(S: LuaPtr): number {
     const api = this.lua.api;
-    const level = api.lua_gettop(S) >= 2 && api.lua_type(S, 2) !== 0 ? api.lua_tonumberx(S, 2, 0) : 1;
+    const level =
+      api.lua_gettop(S) >= 2 && api.lua_type(S, 2) !== 0 ? api.lua_tonumberx(S, 2, 0) : 1;
     api.lua_settop(S, 1);
     if (api.lua_isstring(S, 1) !== 0 && level > 0) {
       if (api.lua_type(S, 1) === 3 /* number */) this.lua.pushString(S, number51(this.lua, S, 1));
@@ -355,7 +376,8 @@ export class ScriptVM {
     const api = this.lua.api;
     const argc = api.lua_gettop(S);
     if (argc < 2) return this.raise(S, 'ERR redis.log() requires two arguments or more.');
-    if (api.lua_type(S, 1) !== 3) return this.raise(S, 'ERR First argument must be a number (log level).');
+    if (api.lua_type(S, 1) !== 3)
+      return this.raise(S, 'ERR First argument must be a number (log level).');
     const level = api.lua_tonumberx(S, 1, 0);
     if (level < 0 || level > 3) return this.raise(S, 'ERR Invalid debug level.');
     // Kvik has no server log yet: the message is checked and dropped.
@@ -373,10 +395,14 @@ export class ScriptVM {
 
   private setRepl(S: LuaPtr): number {
     const api = this.lua.api;
-    if (api.lua_gettop(S) !== 1) return this.raise(S, 'ERR redis.set_repl() requires two arguments.');
+    if (api.lua_gettop(S) !== 1)
+      return this.raise(S, 'ERR redis.set_repl() requires two arguments.');
     const flags = api.lua_tonumberx(S, 1, 0);
     if ((flags & ~3) !== 0) {
-      return this.raise(S, 'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      return this.raise(
+        S,
+        'ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
+      );
     }
     // Effects always replicate whole, as REPL_ALL (see the compatibility notes).
     return 0;
@@ -395,7 +421,10 @@ export class ScriptVM {
   private registerFunction(S: LuaPtr): number {
     const host = this.host;
     if (host?.registerFunction === undefined) {
-      return this.raise(S, 'ERR redis.register_function can only be called on FUNCTION LOAD command');
+      return this.raise(
+        S,
+        'ERR redis.register_function can only be called on FUNCTION LOAD command',
+      );
     }
     const args = readRegisterArgs(this.lua, S);
     if (typeof args === 'string') return this.raise(S, 'ERR ' + args);
@@ -411,7 +440,13 @@ export class ScriptVM {
   }
 }
 
-const FUNCTION_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+const FUNCTION_FLAGS = new Set([
+  'no-writes',
+  'allow-oom',
+  'allow-stale',
+  'no-cluster',
+  'allow-cross-slot-keys',
+]);
 
 /** redis.register_function's two forms: (name, callback) or {function_name=, callback=, flags=, description=}. */
 function readRegisterArgs(
@@ -421,11 +456,14 @@ function readRegisterArgs(
   const api = lua.api;
   const argc = api.lua_gettop(S);
   if (argc === 2) {
-    if (api.lua_isstring(S, 1) === 0) return 'first argument to redis.register_function must be a string';
-    if (api.lua_type(S, 2) !== 6) return 'second argument to redis.register_function must be a function';
+    if (api.lua_isstring(S, 1) === 0)
+      return 'first argument to redis.register_function must be a string';
+    if (api.lua_type(S, 2) !== 6)
+      return 'second argument to redis.register_function must be a function';
     return { name: lua.toString(S, 1), callbackIndex: 2, flags: [], description: null };
   }
-  if (argc !== 1 || api.lua_type(S, 1) !== 5) return 'wrong number of arguments to redis.register_function';
+  if (argc !== 1 || api.lua_type(S, 1) !== 5)
+    return 'wrong number of arguments to redis.register_function';
   let name: string | null = null;
   let callbackIndex = 0;
   let description: string | null = null;
@@ -439,16 +477,20 @@ function readRegisterArgs(
     const key = api.lua_type(S, -2) === 4 ? lua.toString(S, -2) : null;
     const type = api.lua_type(S, -1);
     if (key === 'function_name') {
-      if (type !== 4) return 'function_name argument given to redis.register_function must be a string';
+      if (type !== 4)
+        return 'function_name argument given to redis.register_function must be a string';
       name = lua.toString(S, -1);
     } else if (key === 'description') {
-      if (type !== 4) return 'description argument given to redis.register_function must be a string';
+      if (type !== 4)
+        return 'description argument given to redis.register_function must be a string';
       description = lua.toString(S, -1);
     } else if (key === 'callback') {
-      if (type !== 6) return 'callback argument given to redis.register_function must be a function';
+      if (type !== 6)
+        return 'callback argument given to redis.register_function must be a function';
       callbackIndex = 2;
     } else if (key === 'flags') {
-      if (type !== 5) return 'flags argument to redis.register_function must be a table representing function flags';
+      if (type !== 5)
+        return 'flags argument to redis.register_function must be a table representing function flags';
       const flagsIndex = api.lua_gettop(S);
       for (let i = 1n; ; i++) {
         if (api.lua_rawgeti(S, flagsIndex, i) === 0) {

@@ -104,7 +104,8 @@ export class Scripting {
     if (run === null || !run.busy) return null;
     const refusal = run.options.isEval ? Err.busyScript : Err.busyFunction;
     if (!command.flags.has('allow_busy')) return refusal;
-    if (command.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')) return refusal;
+    if (command.name === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave'))
+      return refusal;
     return null;
   }
 
@@ -169,7 +170,11 @@ export class Scripting {
     if (fn === undefined) return ctx.reply.error(Err.functionNotFound);
     const keys = splitKeys(argv, Err.badNumberOfKeys);
     if (readOnly && !fn.flags.has('no-writes')) return ctx.reply.error(Err.scriptWriteFlagRo);
-    const options = { name: fn.name, isEval: false, readOnly: readOnly || fn.flags.has('no-writes') };
+    const options = {
+      name: fn.name,
+      isEval: false,
+      readOnly: readOnly || fn.flags.has('no-writes'),
+    };
     this.run(ctx, this.ready(this.functionVM), 'function', fn.ref, argv, keys, options);
   }
 
@@ -200,7 +205,14 @@ export class Scripting {
     const args = argv.slice(3 + keyCount);
     const threshold = this.deps.server.config.numberValue('busy-reply-threshold');
     const canSuspend = ctx.server.blocking.mayBlock();
-    const run = new ScriptRun(options, ctx, argv, this.ready(this.scriptCtx), threshold, canSuspend);
+    const run = new ScriptRun(
+      options,
+      ctx,
+      argv,
+      this.ready(this.scriptCtx),
+      threshold,
+      canSuspend,
+    );
     this.running = run;
     vm.host = run;
     const status = vm.start(kind, ref, keys, args);
@@ -276,5 +288,7 @@ function errorReplyOf(lua: LuaRuntime, T: number, name: string): string {
   const message = field('err') ?? 'ERR unknown error';
   const source = field('source');
   const line = field('line');
-  return source !== null && line !== null ? `${message} script: ${name}, on ${source}:${line}.` : message;
+  return source !== null && line !== null
+    ? `${message} script: ${name}, on ${source}:${line}.`
+    : message;
 }

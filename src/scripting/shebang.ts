@@ -28,7 +28,10 @@ export function parseScriptShebang(body: string): { flags: ScriptFlags; code: st
   if (!body.startsWith('#!')) return { flags: NO_FLAGS, code: body };
   const end = body.indexOf('\n');
   if (end < 0) return 'ERR Invalid script shebang';
-  const parts = body.slice(0, end).split(' ').filter((p) => p !== '');
+  const parts = body
+    .slice(0, end)
+    .split(' ')
+    .filter((p) => p !== '');
   if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0]}`;
   const flags = new Set<string>();
   for (const part of parts.slice(1)) {

@@ -50,8 +50,15 @@ describe('scripts through ioredis and node-redis', () => {
     const sha = (await client.script('LOAD', 'return KEYS[1]')) as string;
     assert.equal(await client.evalsha(sha, 1, 'key'), 'key');
     assert.deepEqual(await client.script('EXISTS', sha), [1]);
-    await assert.rejects(client.eval("return redis.call('nosuch')", 0), /Unknown Redis command called from script/);
-    await client.function('LOAD', 'REPLACE', "#!lua name=io\nredis.register_function('twice', function(k, a) return a[1] * 2 end)");
+    await assert.rejects(
+      client.eval("return redis.call('nosuch')", 0),
+      /Unknown Redis command called from script/,
+    );
+    await client.function(
+      'LOAD',
+      'REPLACE',
+      "#!lua name=io\nredis.register_function('twice', function(k, a) return a[1] * 2 end)",
+    );
     assert.equal(await client.fcall('twice', 0, 21), 42);
   });
 

@@ -43,7 +43,10 @@ describe('busy scripts', () => {
       await other.call('FUNCTION', 'KILL'),
       '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n',
     );
-    assert.match(await other.call('FUNCTION', 'STATS'), /running_script\r\n\*6\r\n\$4\r\nname\r\n\$40\r\n/);
+    assert.match(
+      await other.call('FUNCTION', 'STATS'),
+      /running_script\r\n\*6\r\n\$4\r\nname\r\n\$40\r\n/,
+    );
     assert.equal(await other.call('SCRIPT', 'KILL'), '+OK\r\n');
     assert.match(
       await h.client.readReply(),
@@ -83,7 +86,10 @@ describe('busy scripts', () => {
     assert.match(await untilBusy(other), /You can only call FUNCTION KILL or SHUTDOWN NOSAVE/);
     assert.match(await other.call('SCRIPT', 'KILL'), /You can only call FUNCTION KILL/);
     assert.equal(await other.call('FUNCTION', 'KILL'), '+OK\r\n');
-    assert.match(await h.client.readReply(), /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: spin, on @user_function:2\.\r\n$/);
+    assert.match(
+      await h.client.readReply(),
+      /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: spin, on @user_function:2\.\r\n$/,
+    );
     other.close();
   });
 
@@ -115,7 +121,11 @@ describe('script effects', () => {
   it('a script queued in MULTI runs to its end inside EXEC, past the threshold too', async () => {
     const { h, other } = await busyHarness();
     await h.call('MULTI');
-    await h.call('EVAL', "redis.call('SET', 'm', 1) local n = 0 while n < 1e7 do n = n + 1 end return n", '0');
+    await h.call(
+      'EVAL',
+      "redis.call('SET', 'm', 1) local n = 0 while n < 1e7 do n = n + 1 end return n",
+      '0',
+    );
     await h.call('INCR', 'm');
     assert.equal(await h.call('EXEC'), '*2\r\n:10000000\r\n:2\r\n');
     assert.equal(await other.call('GET', 'm'), '$1\r\n2\r\n');
@@ -126,10 +136,18 @@ describe('script effects', () => {
   it('a script writing several keys propagates its commands in MULTI/EXEC, one alone, reads nothing', async () => {
     const h = await harness();
     assert.deepEqual(
-      await h.propagationOf(['EVAL', "redis.call('SET', KEYS[1], 'v') redis.call('INCR', KEYS[2])", '2', 'a', 'n']),
+      await h.propagationOf([
+        'EVAL',
+        "redis.call('SET', KEYS[1], 'v') redis.call('INCR', KEYS[2])",
+        '2',
+        'a',
+        'n',
+      ]),
       ['0:MULTI', '0:SET a v', '0:INCR n', '0:EXEC'],
     );
-    assert.deepEqual(await h.propagationOf(['EVAL', "return redis.call('DEL', 'a')", '0']), ['0:DEL a']);
+    assert.deepEqual(await h.propagationOf(['EVAL', "return redis.call('DEL', 'a')", '0']), [
+      '0:DEL a',
+    ]);
     assert.deepEqual(await h.propagationOf(['EVAL', "return redis.call('GET', 'n')", '0']), []);
     assert.deepEqual(await h.propagationOf(['EVAL', "return redis.call('DEL', 'none')", '0']), []);
   });
@@ -148,8 +166,12 @@ describe('script effects', () => {
   it('FUNCTION LOAD, DELETE and FLUSH propagate as they were called', async () => {
     const h = await harness();
     const code = "#!lua name=lib\nredis.register_function('f', function() return 1 end)";
-    assert.deepEqual(await h.propagationOf(['FUNCTION', 'LOAD', code]), [`0:FUNCTION LOAD ${code}`]);
-    assert.deepEqual(await h.propagationOf(['FUNCTION', 'DELETE', 'lib']), ['0:FUNCTION DELETE lib']);
+    assert.deepEqual(await h.propagationOf(['FUNCTION', 'LOAD', code]), [
+      `0:FUNCTION LOAD ${code}`,
+    ]);
+    assert.deepEqual(await h.propagationOf(['FUNCTION', 'DELETE', 'lib']), [
+      '0:FUNCTION DELETE lib',
+    ]);
     assert.deepEqual(await h.propagationOf(['FUNCTION', 'LOAD', 'bad']), []);
   });
 

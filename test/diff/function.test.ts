@@ -77,7 +77,11 @@ describe('Redis functions against redis-server', () => {
     await pair.sameAll([
       ['FUNCTION', 'LOAD', '#!lua name=one\nredis.register_function("f", function() return 1 end)'],
       ['FUNCTION', 'LOAD', '#!lua name=two\nredis.register_function("f", function() return 2 end)'],
-      ['FUNCTION', 'LOAD', '#!lua name=two\nredis.register_function("g", function() return redis.setresp end)'],
+      [
+        'FUNCTION',
+        'LOAD',
+        '#!lua name=two\nredis.register_function("g", function() return redis.setresp end)',
+      ],
       ['FCALL', 'g', '0'],
       ['FCALL', 'f', '0'],
     ]);
@@ -99,7 +103,11 @@ describe('Redis functions against redis-server', () => {
     ];
     const single = [
       ['FUNCTION', 'FLUSH'],
-      ['FUNCTION', 'LOAD', '#!lua name=solo\nredis.register_function{function_name="f", callback=function() end, flags={"no-writes"}, description="d"}'],
+      [
+        'FUNCTION',
+        'LOAD',
+        '#!lua name=solo\nredis.register_function{function_name="f", callback=function() end, flags={"no-writes"}, description="d"}',
+      ],
       ['FUNCTION', 'LIST'],
     ];
     await pair.sameAll(single);
@@ -112,7 +120,11 @@ describe('Redis functions against redis-server', () => {
 
   it('FUNCTION DUMP and RESTORE move libraries with every policy, both ways', async () => {
     const pair = await env.pair();
-    await pair.sameAll([['FUNCTION', 'FLUSH'], ['FUNCTION', 'DUMP'], ['FUNCTION', 'LOAD', LIB]]);
+    await pair.sameAll([
+      ['FUNCTION', 'FLUSH'],
+      ['FUNCTION', 'DUMP'],
+      ['FUNCTION', 'LOAD', LIB],
+    ]);
     // LZF output may differ by a byte or two (liblzf's hash table starts uninitialised), so the
     // payloads are compared by what they restore, each server's on the other too.
     const dumps = await pair.both('FUNCTION', 'DUMP');
@@ -136,7 +148,11 @@ describe('Redis functions against redis-server', () => {
     await pair.sameAll([
       ['FUNCTION', 'RESTORE', 'garbage'],
       ['FUNCTION', 'RESTORE', Buffer.concat([payloadOf(dumps.redis), Buffer.from('x')])],
-      ['FUNCTION', 'LOAD', '#!lua name=other\nredis.register_function("echo", function() return 1 end)'],
+      [
+        'FUNCTION',
+        'LOAD',
+        '#!lua name=other\nredis.register_function("echo", function() return 1 end)',
+      ],
     ]);
   });
 

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { ReplyWriter } from '../../src/resp/reply.js';
 import { LuaRuntime } from '../../src/scripting/lua-engine.js';
 import { writeLuaValue } from '../../src/scripting/lua-to-reply.js';
-import { RunStatus, ScriptError, ScriptVM, type ScriptHost } from '../../src/scripting/script-vm.js';
+import {
+  RunStatus,
+  ScriptError,
+  ScriptVM,
+  type ScriptHost,
+} from '../../src/scripting/script-vm.js';
 
 let runtime: LuaRuntime;
 let vm: ScriptVM;
@@ -23,7 +28,8 @@ after(() => {
 function hostWith(replies: Record<string, string>, resp: 2 | 3 = 2): ScriptHost {
   return {
     resp,
-    call: (argv) => replies[argv.join(' ')] ?? new ScriptError('ERR Unknown Redis command called from script'),
+    call: (argv) =>
+      replies[argv.join(' ')] ?? new ScriptError('ERR Unknown Redis command called from script'),
     setResp: () => undefined,
     commandExists: () => true,
     checkpoint: () => null,
@@ -82,7 +88,10 @@ describe('the Lua VM', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e9, max: 1e9 }), (n) => {
         assert.equal(run(`return tostring(${n} / 1)`), `$${String(n).length}\r\n${n}\r\n`);
-        assert.equal(run(`return string.format('%s', ${n} / 1)`), `$${String(n).length}\r\n${n}\r\n`);
+        assert.equal(
+          run(`return string.format('%s', ${n} / 1)`),
+          `$${String(n).length}\r\n${n}\r\n`,
+        );
         assert.equal(run(`return table.concat({${n} / 1})`), `$${String(n).length}\r\n${n}\r\n`);
       }),
       { numRuns: 100 },
@@ -111,9 +120,13 @@ describe('the Lua VM', () => {
 
   it('round-trips values through cmsgpack', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxLength: 10 }), (items) => {
-        const args = items.map((v) => (typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : `b${v}`));
-        const script = `
+      fc.property(
+        fc.array(fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxLength: 10 }),
+        (items) => {
+          const args = items.map((v) =>
+            typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : `b${v}`,
+          );
+          const script = `
           local values = {}
           for i, a in ipairs(ARGV) do
             local kind, v = a:sub(1, 1), a:sub(2)
@@ -123,8 +136,9 @@ describe('the Lua VM', () => {
           local back = cmsgpack.unpack(cmsgpack.pack(values))
           for i, v in ipairs(values) do if back[i] ~= v then return 'mismatch at ' .. i end end
           return #back`;
-        assert.equal(run(script, args), `:${items.length}\r\n`);
-      }),
+          assert.equal(run(script, args), `:${items.length}\r\n`);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -141,13 +155,17 @@ describe('the Lua VM', () => {
 
   it('computes bit operations on 32-bit signed values', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -2147483648, max: 2147483647 }), fc.integer({ min: -2147483648, max: 2147483647 }), (a, b) => {
-        assert.equal(run(`return bit.band(${a}, ${b})`), `:${a & b}\r\n`);
-        assert.equal(run(`return bit.bxor(${a}, ${b})`), `:${a ^ b}\r\n`);
-        assert.equal(run(`return bit.lshift(${a}, ${b & 31})`), `:${a << (b & 31)}\r\n`);
-        assert.equal(run(`return bit.arshift(${a}, ${b & 31})`), `:${a >> (b & 31)}\r\n`);
-        assert.equal(run(`return bit.rshift(${a}, ${b & 31})`), `:${(a >>> (b & 31)) | 0}\r\n`);
-      }),
+      fc.property(
+        fc.integer({ min: -2147483648, max: 2147483647 }),
+        fc.integer({ min: -2147483648, max: 2147483647 }),
+        (a, b) => {
+          assert.equal(run(`return bit.band(${a}, ${b})`), `:${a & b}\r\n`);
+          assert.equal(run(`return bit.bxor(${a}, ${b})`), `:${a ^ b}\r\n`);
+          assert.equal(run(`return bit.lshift(${a}, ${b & 31})`), `:${a << (b & 31)}\r\n`);
+          assert.equal(run(`return bit.arshift(${a}, ${b & 31})`), `:${a >> (b & 31)}\r\n`);
+          assert.equal(run(`return bit.rshift(${a}, ${b & 31})`), `:${(a >>> (b & 31)) | 0}\r\n`);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -155,7 +173,8 @@ describe('the Lua VM', () => {
 
 /** cjson encodes empty tables as {} and refuses sparse arrays: such values do not round-trip. */
 function hasEmptyOrSparse(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0 || value.some(hasEmptyOrSparse) || value.includes(null);
+  if (Array.isArray(value))
+    return value.length === 0 || value.some(hasEmptyOrSparse) || value.includes(null);
   if (value !== null && typeof value === 'object') {
     const entries = Object.values(value);
     return entries.length === 0 || entries.some(hasEmptyOrSparse) || entries.includes(null);
