@@ -47,26 +47,27 @@ type InterOutput =
   { kind: 'reply' } | { kind: 'store'; destination: string } | { kind: 'count'; limit: number };
 
 /**
- * SINTER, SINTERSTORE, SINTERCARD and SMEMBERS. A missing key makes the result empty. The
- * smallest set (the first of equal ones) is walked in its own order, so an intset answers in
+ * The members common to every set, up to `limit` of them (0: all). The smallest set (the first of
+ * equal ones, as Redis's sort leaves them) is walked in its own order, so an intset answers in
  * ascending order as in Redis.
  */
+function intersect(sets: SetValue[], limit: number): string[] {
+  const [smallest, ...others] = [...sets].sort((a, b) => a.size - b.size);
+  const members: string[] = [];
+  for (let i = 0; i < smallest.size; i++) {
+    const member = smallest.memberAt(i);
+    if (!others.every((set) => set === smallest || set.has(member))) continue;
+    members.push(member);
+    if (limit > 0 && members.length >= limit) break;
+  }
+  return members;
+}
+
+/** SINTER, SINTERSTORE, SINTERCARD and SMEMBERS. A missing key makes the result empty. */
 function interGeneric(ctx: CommandContext, keys: readonly string[], output: InterOutput): void {
   const sets = lookupSets(ctx, keys);
-  const present = sets.filter((set): set is SetValue => set !== null);
-  if (present.length < sets.length) present.length = 0;
-  present.sort((a, b) => a.size - b.size);
-  const members: string[] = [];
-  if (present.length > 0) {
-    const [smallest, ...others] = present;
-    const limit = output.kind === 'count' ? output.limit : 0;
-    for (let i = 0; i < smallest.size; i++) {
-      const member = smallest.memberAt(i);
-      if (!others.every((set) => set === smallest || set.has(member))) continue;
-      members.push(member);
-      if (limit > 0 && members.length >= limit) break;
-    }
-  }
+  const limit = output.kind === 'count' ? output.limit : 0;
+  const members = sets.includes(null) ? [] : intersect(sets as SetValue[], limit);
   if (output.kind === 'count') return ctx.reply.integer(members.length);
   if (output.kind === 'reply') {
     ctx.reply.set(members.length);
