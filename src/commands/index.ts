@@ -8,6 +8,7 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './function.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
@@ -17,6 +18,7 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { scriptingCommands } from './scripting.js';
 import { setCommands } from './set.js';
+import { sortCommands } from './sort.js';
 import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transaction.js';
@@ -37,6 +39,8 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...geoCommands,
+  ...sortCommands,
   ...streamCommands,
   ...hyperloglogCommands,
   ...bitmapCommands,

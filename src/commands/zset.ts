@@ -32,9 +32,10 @@ interface ZAddOptions {
 
 /**
  * ZADD and ZINCRBY (Redis's zaddGenericCommand; ZINCRBY is ZADD with INCR, whose arguments go
- * through the same option parsing). Everything is parsed before the set is touched.
+ * through the same option parsing). Everything is parsed before the set is touched. GEOADD calls
+ * it too, with the ZADD arguments it builds.
  */
-function zaddGeneric(ctx: CommandContext, argv: string[], incr: boolean): void {
+export function zaddGeneric(ctx: CommandContext, argv: string[], incr: boolean): void {
   const key = argv[1];
   const options: ZAddOptions = { nx: false, xx: false, gt: false, lt: false, ch: false, incr };
   let first = 2;

@@ -271,6 +271,11 @@ export class ZSetValue implements CollectionValue {
     this.tree.forEach((score, member) => visit(member, score));
   }
 
+  /** Converts to the skiplist encoding, as Redis's SORT does to a sorted set it reads. */
+  convertToSkiplist(): void {
+    if (this.dict === null) this.toSkiplist();
+  }
+
   clone(): ZSetValue {
     const { scores, members } = this.tree.toArrays();
     const copy = new ZSetValue(ScoreTree.fromSorted(scores, members), null);

@@ -168,6 +168,26 @@ export const Err = {
     'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflow: 'ERR Invalid OVERFLOW type specified',
   bitfieldRoWrite: 'ERR BITFIELD_RO only supports the GET subcommand',
+  // Geo. Numbers are printed with "%f", the command name as the client typed it.
+  geoInvalidPosition: (lon: string, lat: string) =>
+    `ERR invalid longitude,latitude pair ${lon},${lat}`,
+  geoUnit: 'ERR unsupported unit provided. please use M, KM, FT, MI',
+  geoRadiusNotNumber: 'ERR need numeric radius',
+  geoRadiusNegative: 'ERR radius cannot be negative',
+  geoWidthNotNumber: 'ERR need numeric width',
+  geoHeightNotNumber: 'ERR need numeric height',
+  geoBoxNegative: 'ERR height or width cannot be negative',
+  geoMemberMissing: 'ERR could not decode requested zset member',
+  geoCountNotPositive: 'ERR COUNT must be > 0',
+  geoAnyWithoutCount: 'ERR the ANY argument requires COUNT argument',
+  geoStoreWithOptions: (what: string) =>
+    `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+  geoNoFrom: (command: string) =>
+    `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${command}`,
+  geoNoBy: (command: string) =>
+    `ERR exactly one of BYRADIUS and BYBOX can be specified for ${command}`,
+  // SORT.
+  sortScoreNotDouble: "ERR One or more scores can't be converted into double",
   // Streams. Names printed with %s stop at a NUL byte, as in Redis.
   invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',
   xaddIdTooSmall:
