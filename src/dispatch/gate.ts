@@ -187,16 +187,17 @@ export class Gate {
   call(ctx: CommandContext, command: Command, argv: string[]): void {
     const keyspace = ctx.keyspace;
     const topLevel = this.depth === 0;
+    const started = performance.now();
     if (topLevel) {
-      // One time for the whole command, transaction or script, as Redis's fixed_time_expire.
-      keyspace.updateTime();
+      // One time for the whole command, transaction or script, as Redis's fixed_time_expire,
+      // taken from the same clock reading as the duration.
+      keyspace.updateTime(started);
       this.hooks.unitStarted(ctx);
     }
     const dirtyBefore = keyspace.dirty;
     const errorsBefore = ctx.server.stats.totalErrorReplies;
     ctx.command = command;
     ctx.propagateAs = null;
-    const started = performance.now();
     this.depth++;
     try {
       (command.handler as NonNullable<Command['handler']>)(ctx, argv);

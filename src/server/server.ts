@@ -6,7 +6,7 @@ import net from 'node:net';
 import { ActiveExpire } from '../keyspace/active-expire.js';
 import {
   Keyspace,
-  systemClock,
+  SystemClock,
   type Clock,
   type Database,
   type NotifyClass,
@@ -103,7 +103,7 @@ export class KvikServer implements ServerServices {
   private resolveClosed!: () => void;
 
   constructor(options: ServerOptions = {}) {
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? new SystemClock();
     this.random = options.random ?? Math.random;
     this.stats = {
       totalConnectionsReceived: 0,
