@@ -27,7 +27,6 @@ export class Connection implements ClientView {
   private pausedArgv: string[] | null = null;
   private closed = false;
   private readPaused = false;
-  private flushScheduled = false;
   private readonly socket: Socket;
 
   constructor(
@@ -110,12 +109,12 @@ export class Connection implements ClientView {
    * is flushed after this event-loop turn, once however many messages arrive meanwhile.
    */
   outputPending(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      if (!this.closed && !this.socket.writableEnded) this.flush();
-    });
+    this.server.outputPending(this);
+  }
+
+  /** Flushes output added by others, unless the connection is closing or gone. */
+  flushPending(): void {
+    if (!this.closed && !this.socket.writableEnded) this.flush();
   }
 
   close(afterReply: boolean): void {

@@ -9,7 +9,7 @@
 import { ClientSubscriptions, type ClientState } from '../dispatch/client-state.js';
 import type { PubSubService, SubscriptionKind } from '../dispatch/services.js';
 import { GlobPattern } from '../keyspace/glob.js';
-import type { ReplyWriter } from '../resp/reply.js';
+import { ReplyWriter, type RespVersion } from '../resp/reply.js';
 
 /** A client that can receive messages: a connection. */
 export interface Subscriber {
@@ -28,6 +28,8 @@ export class PubSubHub implements PubSubService {
   private readonly channels = new Map<string, Set<Subscriber>>();
   private readonly shardChannels = new Map<string, Set<Subscriber>>();
   private readonly patterns = new Map<string, PatternSubscribers>();
+  /** Encodes each published message once per protocol, however many receive it. */
+  private readonly encoder = new ReplyWriter({ onErrorReply: () => undefined });
 
   /** `subscriberOf` finds the connection of a client (null for one without a connection). */
   constructor(private readonly subscriberOf: (client: ClientState) => Subscriber | undefined) {}
@@ -89,15 +91,14 @@ export class PubSubHub implements PubSubService {
     let receivers = 0;
     const subscribers = this.channels.get(channel);
     if (subscribers !== undefined) {
-      for (const subscriber of subscribers) deliver(subscriber, 'message', null, channel, message);
+      deliver(subscribers, new MessageFrames(this.encoder, ['message', channel, message]));
       receivers += subscribers.size;
     }
     if (this.patterns.size === 0) return receivers;
     for (const [pattern, entry] of this.patterns) {
       if (!entry.glob.matches(channel)) continue;
-      for (const subscriber of entry.subscribers) {
-        deliver(subscriber, 'pmessage', pattern, channel, message);
-      }
+      const frames = new MessageFrames(this.encoder, ['pmessage', pattern, channel, message]);
+      deliver(entry.subscribers, frames);
       receivers += entry.subscribers.size;
     }
     return receivers;
@@ -106,7 +107,7 @@ export class PubSubHub implements PubSubService {
   publishShard(channel: string, message: string): number {
     const subscribers = this.shardChannels.get(channel);
     if (subscribers === undefined) return 0;
-    for (const subscriber of subscribers) deliver(subscriber, 'smessage', null, channel, message);
+    deliver(subscribers, new MessageFrames(this.encoder, ['smessage', channel, message]));
     return subscribers.size;
   }
 
@@ -141,19 +142,37 @@ function ownSet(subscriptions: ClientSubscriptions, kind: SubscriptionKind): Set
   return kind === 'pattern' ? subscriptions.patterns : subscriptions.shardChannels;
 }
 
-/** Writes one message into a subscriber's output: [type, (pattern,) channel, message]. */
-function deliver(
-  subscriber: Subscriber,
-  type: 'message' | 'pmessage' | 'smessage',
-  pattern: string | null,
-  channel: string,
-  message: string,
-): void {
-  const reply = subscriber.reply;
-  reply.push(pattern === null ? 3 : 4);
-  reply.bulk(type);
-  if (pattern !== null) reply.bulk(pattern);
-  reply.bulk(channel);
-  reply.bulk(message);
-  subscriber.outputPending();
+/**
+ * A message, [type, (pattern,) channel, message]: a push frame in RESP3, an array in RESP2,
+ * encoded the first time a subscriber of that protocol needs it.
+ */
+class MessageFrames {
+  private resp2: string | null = null;
+  private resp3: string | null = null;
+
+  constructor(
+    private readonly encoder: ReplyWriter,
+    private readonly parts: readonly string[],
+  ) {}
+
+  frame(resp: RespVersion): string {
+    if (resp === 2) return (this.resp2 ??= this.encode(2));
+    return (this.resp3 ??= this.encode(3));
+  }
+
+  private encode(resp: RespVersion): string {
+    const encoder = this.encoder;
+    encoder.resp = resp;
+    encoder.push(this.parts.length);
+    for (const part of this.parts) encoder.bulk(part);
+    return encoder.take();
+  }
+}
+
+/** Writes a message into the output of each subscriber. */
+function deliver(subscribers: Iterable<Subscriber>, frames: MessageFrames): void {
+  for (const subscriber of subscribers) {
+    subscriber.reply.raw(frames.frame(subscriber.reply.resp));
+    subscriber.outputPending();
+  }
 }

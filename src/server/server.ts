@@ -91,6 +91,7 @@ export class KvikServer implements ServerServices {
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
   private readonly pausedConnections = new Set<Connection>();
+  private readonly pendingOutput = new Set<Connection>();
   private resumeScheduled = false;
   private readonly listeners: net.Server[] = [];
   private readonly activeExpire: ActiveExpire;
@@ -249,6 +250,20 @@ export class KvikServer implements ServerServices {
     }
     const connection = new Connection(this, socket, this.nextClientId++);
     this.connections.set(connection.state.id, connection);
+  }
+
+  /**
+   * A connection got output from another client's command: the connections in that case are
+   * flushed together after this event-loop turn (Redis's handleClientsWithPendingWrites).
+   */
+  outputPending(connection: Connection): void {
+    if (this.pendingOutput.size === 0) setImmediate(() => this.flushPendingOutput());
+    this.pendingOutput.add(connection);
+  }
+
+  private flushPendingOutput(): void {
+    for (const connection of this.pendingOutput) connection.flushPending();
+    this.pendingOutput.clear();
   }
 
   removeConnection(connection: Connection): void {
