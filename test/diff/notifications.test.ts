@@ -188,6 +188,117 @@ const HYPERLOGLOGS: Command[] = [
   ['PFMERGE', 'hll3', 'hll', 'hll2'],
 ];
 
+const SETS: Command[] = [
+  ['SADD', 'st', 'a', 'b', 'c'],
+  ['SADD', 'st', 'a'],
+  ['SREM', 'st', 'a', 'nothere'],
+  ['SREM', 'st', 'nothere'],
+  ['SMOVE', 'st', 'st2', 'b'],
+  ['SMOVE', 'st', 'st2', 'nothere'],
+  ['SMOVE', 'st', 'st2', 'c'],
+  ['SADD', 'st', '1'],
+  ['SPOP', 'st'],
+  ['SADD', 'st', '1', '2', '3'],
+  ['SPOP', 'st', '5'],
+  ['SADD', 'sa', 'x', 'y'],
+  ['SADD', 'sb', 'y', 'z'],
+  ['SINTERSTORE', 'sd', 'sa', 'sb'],
+  ['SUNIONSTORE', 'sd', 'sa', 'sb'],
+  ['SDIFFSTORE', 'sd', 'sa', 'sb'],
+  ['SINTERSTORE', 'sd', 'sa', 'missing'],
+  ['SINTERSTORE', 'sd', 'missing'],
+  ['SISMEMBER', 'missing', 'x'],
+  ['SMEMBERS', 'missing'],
+  ['SRANDMEMBER', 'missing'],
+];
+
+const SORTED_SETS: Command[] = [
+  ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c'],
+  ['ZADD', 'z', '1', 'a'],
+  ['ZADD', 'z', 'INCR', '5', 'a'],
+  ['ZADD', 'z', 'NX', '9', 'a'],
+  ['ZINCRBY', 'z', '1', 'b'],
+  ['ZREM', 'z', 'c', 'nothere'],
+  ['ZREM', 'z', 'nothere'],
+  ['ZADD', 'z', '4', 'd', '5', 'e', '6', 'f'],
+  ['ZREMRANGEBYRANK', 'z', '0', '0'],
+  ['ZREMRANGEBYSCORE', 'z', '5', '5'],
+  ['ZREMRANGEBYLEX', 'z', '[a', '[a'],
+  ['ZPOPMIN', 'z'],
+  ['ZPOPMAX', 'z', '2'],
+  ['ZADD', 'za', '1', 'x', '2', 'y'],
+  ['ZADD', 'zb', '1', 'y'],
+  ['ZUNIONSTORE', 'zd', '2', 'za', 'zb'],
+  ['ZINTERSTORE', 'zd', '2', 'za', 'zb'],
+  ['ZDIFFSTORE', 'zd', '2', 'za', 'zb'],
+  ['ZINTERSTORE', 'zd', '2', 'za', 'missing'],
+  ['ZRANGESTORE', 'zr', 'za', '0', '-1'],
+  ['ZRANGESTORE', 'zr', 'za', '5', '6'],
+  ['ZMPOP', '2', 'missing', 'za', 'MIN', 'COUNT', '5'],
+  ['ZADD', 'zc', '1', 'a'],
+  ['BZPOPMIN', 'zc', '0.01'],
+  ['ZADD', 'zc', '1', 'a', '2', 'b'],
+  ['BZMPOP', '0.01', '1', 'zc', 'MAX'],
+  ['ZSCORE', 'missing', 'a'],
+  ['ZRANGE', 'missing', '0', '-1'],
+];
+
+const GEO_AND_SORT: Command[] = [
+  ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+  ['GEOADD', 'g', 'XX', '13.361389', '38.115556', 'Palermo'],
+  ['GEOSEARCHSTORE', 'gs', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'ASC'],
+  ['GEOSEARCHSTORE', 'gs', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km'],
+  ['GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'gr'],
+  ['GEORADIUSBYMEMBER', 'g', 'Palermo', '300', 'km', 'STOREDIST', 'gd'],
+  ['GEOPOS', 'missing', 'a'],
+  ['RPUSH', 'tosort', '3', '1', '2'],
+  ['SORT', 'tosort', 'STORE', 'sorted'],
+  ['SORT', 'missing', 'STORE', 'sorted'],
+  ['SORT', 'tosort'],
+];
+
+const STREAMS: Command[] = [
+  ['XADD', 'x', '1-0', 'f', 'v'],
+  ['XADD', 'x', '2-0', 'f', 'v'],
+  ['XADD', 'nostream', 'NOMKSTREAM', '*', 'f', 'v'],
+  ['XADD', 'x', 'MAXLEN', '1', '3-0', 'f', 'v'],
+  ['XTRIM', 'x', 'MAXLEN', '0'],
+  ['XADD', 'x', '4-0', 'f', 'v'],
+  ['XADD', 'x', '5-0', 'f', 'v'],
+  ['XDEL', 'x', '4-0', '9-0'],
+  ['XDEL', 'x', '9-0'],
+  ['XSETID', 'x', '10-0'],
+  ['XGROUP', 'CREATE', 'x', 'g', '0'],
+  ['XGROUP', 'CREATE', 'new', 'g', '$', 'MKSTREAM'],
+  ['XGROUP', 'SETID', 'x', 'g', '0'],
+  ['XGROUP', 'CREATECONSUMER', 'x', 'g', 'alice'],
+  ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'STREAMS', 'x', '>'],
+  ['XREADGROUP', 'GROUP', 'g', 'bob', 'STREAMS', 'x', '0'],
+  ['XCLAIM', 'x', 'g', 'alice', '0', '5-0'],
+  ['XAUTOCLAIM', 'x', 'g', 'carol', '0', '0'],
+  ['XACK', 'x', 'g', '5-0'],
+  ['XGROUP', 'DELCONSUMER', 'x', 'g', 'alice'],
+  ['XGROUP', 'DESTROY', 'x', 'g'],
+  ['XGROUP', 'DESTROY', 'x', 'g'],
+  ['XRANGE', 'missing', '-', '+'],
+  ['XLEN', 'missing'],
+];
+
+const BITMAPS: Command[] = [
+  ['SETBIT', 'b', '7', '1'],
+  ['SETBIT', 'b', '7', '1'],
+  ['SETBIT', 'b2', '100', '0'],
+  ['BITOP', 'AND', 'bd', 'b', 'b2'],
+  ['BITOP', 'OR', 'bd', 'missing', 'missing2'],
+  ['BITFIELD', 'bf', 'SET', 'u8', '0', '255', 'GET', 'u8', '0'],
+  ['BITFIELD', 'bf', 'GET', 'u8', '0'],
+  ['BITFIELD', 'bf', 'INCRBY', 'u8', '0', '1'],
+  ['BITFIELD', 'bf', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '300'],
+  ['BITFIELD_RO', 'bf', 'GET', 'u8', '0'],
+  ['GETBIT', 'missing', '0'],
+  ['BITCOUNT', 'missing'],
+];
+
 describe('keyspace notifications against redis-server', () => {
   for (const [family, corpus] of [
     ['string', STRINGS],
@@ -195,10 +306,15 @@ describe('keyspace notifications against redis-server', () => {
     ['expiry', EXPIRY],
     ['list', LISTS],
     ['hash', HASHES],
+    ['set', SETS],
+    ['sorted set', SORTED_SETS],
+    ['geo and SORT', GEO_AND_SORT],
+    ['stream', STREAMS],
+    ['bitmap', BITMAPS],
     ['HyperLogLog', HYPERLOGLOGS],
   ] as const) {
-    it(`every ${family} command raises Redis's events, on both channels (KEA)`, async () => {
-      const { run } = await notifications('KEA');
+    it(`every ${family} command raises Redis's events, new and keymiss included`, async () => {
+      const { run } = await notifications('AKEmn');
       await run(corpus);
     });
   }
