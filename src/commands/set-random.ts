@@ -7,9 +7,9 @@ import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { parseInteger } from '../dispatch/numbers.js';
 import { SetValue } from '../datatypes/set.js';
 import { keysAt } from './key-specs.js';
+import { nonNegativeArgument } from './list-ops.js';
 import {
   deleteIfEmpty,
   maxIntsetEntries,
@@ -43,8 +43,7 @@ function spopOne(ctx: CommandContext, key: string): void {
  * Either way the members go to replicas as SREMs.
  */
 function spopCount(ctx: CommandContext, key: string, countText: string): void {
-  const count = parseInteger(countText);
-  if (count === null || count < 0) throw new ReplyError(Err.mustBePositive);
+  const count = nonNegativeArgument(countText);
   const set = writeSet(ctx, key);
   if (set === undefined || count === 0) return ctx.reply.set(0);
   const random = () => ctx.server.random();

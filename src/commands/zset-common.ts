@@ -5,7 +5,6 @@
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { parseInteger } from '../dispatch/numbers.js';
 import { ZSetValue, type ZSetLimits } from '../datatypes/zset.js';
 import type { StoredValue } from '../keyspace/values.js';
 
@@ -87,11 +86,4 @@ export function replyEntry(
   if (ctx.reply.resp !== 2) ctx.reply.array(2);
   ctx.reply.bulk(member);
   ctx.reply.double(score);
-}
-
-/** An integer argument (Redis's getLongFromObjectOrReply); beyond 2^53 it is approximate. */
-export function longArgument(text: string, message: string = Err.notInteger): number {
-  const n = parseInteger(text);
-  if (n === null) throw new ReplyError(message);
-  return n;
 }

@@ -9,10 +9,10 @@ import type { CommandContext } from '../dispatch/context.js';
 import { countedKeys } from '../dispatch/keys.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { INT64_MAX, parseInt64, parseInteger } from '../dispatch/numbers.js';
 import type { ZSetValue } from '../datatypes/zset.js';
 import { blockDeadline, serveOrBlock, type BlockingPop } from './blocking.js';
 import { keysAt } from './key-specs.js';
+import { nonNegativeArgument, positiveArgument } from './list-ops.js';
 import { optionName } from './string-common.js';
 import { asZSet, entriesRemoved } from './zset-common.js';
 
@@ -71,9 +71,7 @@ function zpopGeneric(ctx: CommandContext, argv: string[], end: End): void {
   if (argv.length > 3) throw new ReplyError(Err.syntax);
   let count = -1;
   if (argv.length === 3) {
-    const parsed = parseInteger(argv[2]);
-    if (parsed === null || parsed < 0) throw new ReplyError(Err.mustBePositive);
-    count = parsed;
+    count = nonNegativeArgument(argv[2]);
   }
   const zset = asZSet(ctx.write(argv[1]));
   if (zset === undefined || count === 0) return ctx.reply.array(0);
@@ -86,13 +84,6 @@ interface MultiPop {
   keys: string[];
   end: End;
   count: number;
-}
-
-/** A number in [1, LONG_MAX]; `message` for anything else (getRangeLongFromObjectOrReply). */
-function positiveArgument(text: string, message: string): number {
-  const n = parseInt64(text);
-  if (n === null || n < 1n || n > INT64_MAX) throw new ReplyError(message);
-  return Number(n);
 }
 
 function parseMultiPop(argv: string[], numkeysIndex: number): MultiPop {

@@ -11,10 +11,10 @@ import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { ZSetValue, type LexRange, type RankSpan, type ScoreRange } from '../datatypes/zset.js';
 import { keysAt } from './key-specs.js';
+import { integerArgument } from './list-ops.js';
 import { optionName } from './string-common.js';
 import {
   entriesRemoved,
-  longArgument,
   readZSet,
   replyEntriesHeader,
   replyEntry,
@@ -113,8 +113,8 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], variant: RangeVarian
     if (option === 'withscores' && !variant.store) {
       withScores = true;
     } else if (option === 'limit' && argv.length - j - 1 >= 2) {
-      offset = longArgument(argv[j + 1]);
-      limit = longArgument(argv[j + 2]);
+      offset = integerArgument(argv[j + 1]);
+      limit = integerArgument(argv[j + 2]);
       j += 2;
     } else if (option === 'rev' && direction === null) {
       direction = 'reverse';
@@ -138,7 +138,7 @@ function zrangeGeneric(ctx: CommandContext, argv: string[], variant: RangeVarian
       : [argv[keyIndex + 1], argv[keyIndex + 2]];
   const range: Range =
     type === 'rank'
-      ? { type, start: longArgument(minText), end: longArgument(maxText) }
+      ? { type, start: integerArgument(minText), end: integerArgument(maxText) }
       : type === 'score'
         ? { type, range: parseScoreRange(minText, maxText) }
         : { type, range: parseLexRange(minText, maxText) };
@@ -178,7 +178,7 @@ function zremrangeGeneric(ctx: CommandContext, argv: string[], type: RangeType):
   const [, key, minText, maxText] = argv;
   const range: Range =
     type === 'rank'
-      ? { type, start: longArgument(minText), end: longArgument(maxText) }
+      ? { type, start: integerArgument(minText), end: integerArgument(maxText) }
       : type === 'score'
         ? { type, range: parseScoreRange(minText, maxText) }
         : { type, range: parseLexRange(minText, maxText) };

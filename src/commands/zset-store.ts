@@ -13,14 +13,9 @@ import { INT64_MAX, parseDouble, parseInt64 } from '../dispatch/numbers.js';
 import { SetValue } from '../datatypes/set.js';
 import { ZSetValue } from '../datatypes/zset.js';
 import { keysAt } from './key-specs.js';
+import { integerArgument } from './list-ops.js';
 import { optionName } from './string-common.js';
-import {
-  longArgument,
-  replyEntriesHeader,
-  replyEntry,
-  storeZSet,
-  zsetLimits,
-} from './zset-common.js';
+import { replyEntriesHeader, replyEntry, storeZSet, zsetLimits } from './zset-common.js';
 
 type Operation = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -72,7 +67,7 @@ function weighted(score: number, weight: number): number {
 
 /** The inputs from numkeys on, looked up before the options are read (as Redis does). */
 function readSources(ctx: CommandContext, argv: string[], numkeysIndex: number): Source[] {
-  const numkeys = longArgument(argv[numkeysIndex]);
+  const numkeys = integerArgument(argv[numkeysIndex]);
   const name = (ctx.command?.fullName ?? argv[0]).toLowerCase();
   if (numkeys < 1) throw new ReplyError(Err.atLeastOneKey(name));
   if (numkeys > argv.length - numkeysIndex - 1) throw new ReplyError(Err.syntax);
