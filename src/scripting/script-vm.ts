@@ -66,6 +66,7 @@ export class ScriptVM {
   private thread: LuaPtr;
   private threadRef: number;
   private readonly entry: {
+    memory: number;
     compile: number;
     runScript: number;
     runFunction: number;
@@ -90,6 +91,7 @@ export class ScriptVM {
     this.pushBridge();
     this.mustCall(1, 1);
     this.entry = {
+      memory: this.field(-1, 'memory'),
       compile: this.field(-1, 'compile'),
       runScript: this.field(-1, 'run_script'),
       runFunction: this.field(-1, 'run_function'),
@@ -128,6 +130,16 @@ export class ScriptVM {
     }
     api.lua_settop(L, -2);
     return api.luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+
+  /** The bytes the Lua heap holds. */
+  memoryBytes(): number {
+    const api = this.lua.api;
+    api.lua_rawgeti(this.L, LUA_REGISTRYINDEX, BigInt(this.entry.memory));
+    if (api.lua_pcallk(this.L, 0, 1, 0, 0, 0) !== LUA_OK) return 0;
+    const bytes = api.lua_tonumberx(this.L, -1, 0);
+    api.lua_settop(this.L, 0);
+    return bytes;
   }
 
   release(ref: number): void {

@@ -37,7 +37,19 @@ export interface ScriptingDeps {
 
 interface CachedScript {
   readonly ref: number;
+  readonly bodyLength: number;
   readonly flags: ScriptFlags;
+}
+
+export interface ScriptingInfo {
+  readonly evalVmBytes: number;
+  readonly functionsVmBytes: number;
+  readonly cachedScripts: number;
+  /** The bytes of the cached scripts' bodies. */
+  readonly scriptBytes: number;
+  readonly functions: number;
+  readonly libraries: number;
+  readonly libraryBytes: number;
 }
 
 /** The caller of a suspended script waits on this: no key, no timeout, never served by keys. */
@@ -109,6 +121,23 @@ export class Scripting {
     return null;
   }
 
+  /** INFO memory's figures of scripting. */
+  info(): ScriptingInfo {
+    let scriptBytes = 0;
+    for (const script of this.scripts.values()) scriptBytes += script.bodyLength;
+    let libraryBytes = 0;
+    for (const library of this.libraries?.all() ?? []) libraryBytes += library.code.length;
+    return {
+      evalVmBytes: this.evalVM?.memoryBytes() ?? 0,
+      functionsVmBytes: this.functionVM?.memoryBytes() ?? 0,
+      cachedScripts: this.scripts.size,
+      scriptBytes,
+      functions: this.libraries?.functionCount ?? 0,
+      libraries: this.libraries?.libraryCount ?? 0,
+      libraryBytes,
+    };
+  }
+
   // ---- EVAL scripts
 
   /** The sha1 of a script body, as Redis names scripts. */
@@ -125,7 +154,7 @@ export class Scripting {
     if (typeof parsed === 'string') return parsed;
     const ref = this.ready(this.evalVM).compile(parsed.code, '@user_script');
     if (typeof ref === 'string') return `ERR Error compiling script (new function): ${ref}`;
-    const script = { ref, flags: parsed.flags };
+    const script = { ref, bodyLength: body.length, flags: parsed.flags };
     this.scripts.set(sha, script);
     return { sha, script };
   }

@@ -197,6 +197,7 @@ function memoryFields(server: KvikServer): Fields {
   const netUsage = used > startup ? used - startup : 1;
   const active = memory.heapTotal + memory.external;
   const maxmemory = server.config.value<bigint>('maxmemory');
+  const scripting = server.scripting.info();
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -214,20 +215,22 @@ function memoryFields(server: KvikServer): Fields {
     ['allocator_resident', memory.rss],
     ['total_system_memory', totalmem()],
     ['total_system_memory_human', bytesToHuman(totalmem())],
-    // Scripting and functions come with their own issue: no Lua VM exists yet.
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_lua', scripting.evalVmBytes],
+    ['used_memory_vm_eval', scripting.evalVmBytes],
+    ['used_memory_lua_human', bytesToHuman(scripting.evalVmBytes)],
+    ['used_memory_scripts_eval', scripting.scriptBytes],
+    ['number_of_cached_scripts', scripting.cachedScripts],
+    ['number_of_functions', scripting.functions],
+    ['number_of_libraries', scripting.libraries],
+    ['used_memory_vm_functions', scripting.functionsVmBytes],
+    ['used_memory_vm_total', scripting.evalVmBytes + scripting.functionsVmBytes],
+    [
+      'used_memory_vm_total_human',
+      bytesToHuman(scripting.evalVmBytes + scripting.functionsVmBytes),
+    ],
+    ['used_memory_functions', scripting.libraryBytes],
+    ['used_memory_scripts', scripting.scriptBytes + scripting.libraryBytes],
+    ['used_memory_scripts_human', bytesToHuman(scripting.scriptBytes + scripting.libraryBytes)],
     ['maxmemory', String(maxmemory)],
     ['maxmemory_human', bytesToHuman(Number(maxmemory))],
     ['maxmemory_policy', server.config.get('maxmemory-policy')!],

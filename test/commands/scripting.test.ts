@@ -191,4 +191,23 @@ describe('script effects', () => {
     assert.equal(await a.call('SCRIPT', 'EXISTS', sha), '*1\r\n:1\r\n');
     assert.equal(await b.call('SCRIPT', 'EXISTS', sha), '*1\r\n:0\r\n');
   });
+
+  it('INFO memory counts cached scripts, functions and libraries, and the Lua heaps', async () => {
+    const h = await harness();
+    await h.call('SCRIPT', 'LOAD', 'return 1');
+    await h.call('SCRIPT', 'LOAD', 'return 2');
+    await h.call(
+      'FUNCTION',
+      'LOAD',
+      "#!lua name=l\nredis.register_function('a', function() end)\nredis.register_function('b', function() end)",
+    );
+    const info = await h.call('INFO', 'memory');
+    assert.match(info, /\r\nnumber_of_cached_scripts:2\r\n/);
+    assert.match(info, /\r\nnumber_of_functions:2\r\n/);
+    assert.match(info, /\r\nnumber_of_libraries:1\r\n/);
+    assert.match(info, /\r\nused_memory_scripts_eval:16\r\n/);
+    assert.match(info, /\r\nused_memory_vm_eval:[1-9]\d{4,}\r\n/);
+    await h.call('SCRIPT', 'FLUSH');
+    assert.match(await h.call('INFO', 'memory'), /\r\nnumber_of_cached_scripts:0\r\n/);
+  });
 });

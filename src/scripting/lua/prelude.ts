@@ -327,6 +327,11 @@ function entry.run_function(f, nkeys, ...)
   return xpcall(f, error_handler, tmove({ ... }, 1, nkeys, 1, {}), tmove({ ... }, nkeys + 1, n, 1, {}))
 end
 
+--- The bytes the Lua heap of this state holds (INFO's used_memory_vm_*).
+function entry.memory()
+  return math.floor(collectgarbage('count') * 1024)
+end
+
 --- Runs a library's code (which registers its functions): true, or false and the error. While
 --- it runs, 'redis' is the loading API.
 function entry.load_library(f)
