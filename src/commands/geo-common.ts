@@ -36,12 +36,11 @@ export function parseUnit(arg: string): number {
   return meters;
 }
 
-/** A radius, width or height: a double, not negative (the error texts differ). */
-export function parseLength(arg: string, notNumber: string, negative: string): number {
-  const length = parseDouble(arg);
-  if (length === null) throw new ReplyError(notNumber);
-  if (length < 0) throw new ReplyError(negative);
-  return length;
+/** A double argument, or the given error. */
+export function parseNumber(arg: string, notNumber: string): number {
+  const value = parseDouble(arg);
+  if (value === null) throw new ReplyError(notNumber);
+  return value;
 }
 
 /** A distance as Redis's addReplyDoubleDistance sends it: "%.4f" in a bulk string. */

@@ -15,7 +15,7 @@ import { distanceWithin, searchCells, type GeoShape } from '../datatypes/geohash
 import { partialSort } from '../datatypes/partial-sort.js';
 import { ZSetValue } from '../datatypes/zset.js';
 import {
-  parseLength,
+  parseNumber,
   parsePosition,
   parseUnit,
   replyCoordinate,
@@ -207,15 +207,17 @@ function shapeOf(parts: ShapeParts): GeoShape {
 
 /** Redis's extractDistanceOrReply: radius, then unit. */
 function parseRadius(parts: ShapeParts, argv: string[], at: number): void {
-  const radius = parseLength(argv[at], Err.geoRadiusNotNumber, Err.geoRadiusNegative);
+  const radius = parseNumber(argv[at], Err.geoRadiusNotNumber);
+  if (radius < 0) throw new ReplyError(Err.geoRadiusNegative);
   parts.conversion = parseUnit(argv[at + 1]);
   parts.size = { radius };
 }
 
 /** Redis's extractBoxOrReply: width and height, then their signs, then the unit. */
 function parseBox(parts: ShapeParts, argv: string[], at: number): void {
-  const width = parseLength(argv[at], Err.geoWidthNotNumber, Err.geoBoxNegative);
-  const height = parseLength(argv[at + 1], Err.geoHeightNotNumber, Err.geoBoxNegative);
+  const width = parseNumber(argv[at], Err.geoWidthNotNumber);
+  const height = parseNumber(argv[at + 1], Err.geoHeightNotNumber);
+  if (width < 0 || height < 0) throw new ReplyError(Err.geoBoxNegative);
   parts.conversion = parseUnit(argv[at + 2]);
   parts.size = { width, height };
 }
