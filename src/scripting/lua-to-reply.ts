@@ -7,6 +7,7 @@
  * The reply writer follows the client's protocol, as Redis's addReply* do.
  */
 import type { ReplyWriter } from '../resp/reply.js';
+import { formatDouble17g } from '../resp/format.js';
 import type { LuaPtr, LuaRuntime } from './lua-engine.js';
 
 const INT64_MIN = -9223372036854775808n;
@@ -42,14 +43,26 @@ export function writeLuaValue(
   api.lua_settop(S, -2);
 }
 
-/** The number on top as C's (long long) cast of a double: truncated, INT64_MIN when out of range. */
+/**
+ * The number on top as C's (long long) cast of a double: truncated, INT64_MIN when out of range.
+ * A Lua 5.4 integer goes through a double too, as every number is one in Lua 5.1.
+ */
 function luaInteger(lua: LuaRuntime, S: LuaPtr): number | bigint {
-  const api = lua.api;
-  if (api.lua_isinteger(S, -1) !== 0) return api.lua_tointegerx(S, -1, 0);
-  const n = Math.trunc(api.lua_tonumberx(S, -1, 0));
+  const n = Math.trunc(lua.api.lua_tonumberx(S, -1, 0));
   if (Number.isSafeInteger(n)) return n;
   if (!(n >= -9223372036854775808 && n < 9223372036854775808)) return INT64_MIN;
   return BigInt(n);
+}
+
+/**
+ * printf's %.17g, with the sign of a NaN: Lua's 0/0 is a negative NaN, which C prints "-nan".
+ */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) {
+    const view = new DataView(new Float64Array([x]).buffer);
+    return view.getUint8(7) & 0x80 ? '-nan' : 'nan';
+  }
+  return formatDouble17g(x);
 }
 
 /** Pushes t[name] (raw) and returns its type; the table is on top before the call. */
@@ -73,7 +86,7 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 
   }
   api.lua_settop(S, -2);
   if (rawField(lua, S, 'double') === 3) {
-    reply.double(api.lua_tonumberx(S, -1, 0));
+    reply.doubleText(formatDouble(api.lua_tonumberx(S, -1, 0)));
     api.lua_settop(S, -2);
     return;
   }

@@ -20,7 +20,7 @@ import { PRELUDE } from './lua/prelude.js';
 import { BIT_LIBRARY, STRUCT_LIBRARY } from './lua/bit-struct.js';
 import { CJSON_LIBRARY, CMSGPACK_LIBRARY } from './lua/cjson-cmsgpack.js';
 import { pushError, pushReply } from './reply-to-lua.js';
-import { formatDouble17g } from '../resp/format.js';
+import { formatDouble } from './lua-to-reply.js';
 
 /** Instructions between two calls of the count hook (as Redis's 100000). */
 const HOOK_INSTRUCTIONS = 100000;
@@ -337,7 +337,7 @@ export class ScriptVM {
       } else if (type === 3 /* number */) {
         // Redis prints number arguments with %.17g.
         const n = api.lua_tonumberx(S, i, 0);
-        argv[i - 1] = Number.isSafeInteger(n) ? String(n) : formatDouble17g(n);
+        argv[i - 1] = Number.isSafeInteger(n) && !Object.is(n, -0) ? String(n) : formatDouble(n);
       } else {
         return 'ERR Lua redis lib command arguments must be strings or integers';
       }
