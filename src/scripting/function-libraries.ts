@@ -6,6 +6,8 @@
 import { isValidName, parseLibraryShebang, SCRIPT_FLAGS } from './shebang.js';
 import { RunStatus, ScriptError, type ScriptHost, type ScriptVM } from './script-vm.js';
 
+const LOAD_TIMEOUT_MS = 500;
+
 export interface FunctionInfo {
   readonly name: string;
   readonly ref: number;
@@ -202,6 +204,7 @@ function errorMessage(vm: ScriptVM): string {
 /** The host while a library's code runs: it may only register functions. */
 class LibraryLoader implements ScriptHost {
   readonly resp = 2;
+  private readonly startedAt = performance.now();
 
   constructor(private readonly library: Library) {}
 
@@ -215,8 +218,10 @@ class LibraryLoader implements ScriptHost {
     return false;
   }
 
-  checkpoint(): null {
-    return null;
+  /** A library's code may run for 500 ms at most, as in Redis. */
+  checkpoint(): ScriptError | null {
+    if (performance.now() - this.startedAt < LOAD_TIMEOUT_MS) return null;
+    return new ScriptError('ERR FUNCTION LOAD timeout');
   }
 
   registerFunction(

@@ -23,6 +23,7 @@ export interface RunOptions {
 export function scriptClientContext(server: ServerServices & ErrorSink): CommandContext {
   const client = new ClientState(0, '', '', server.keyspace.clock.now(), true);
   client.authenticated = true;
+  client.isScript = true;
   return new CommandContext(client, new ReplyWriter(server), server);
 }
 
@@ -88,8 +89,8 @@ export class ScriptRun implements ScriptHost {
     return this.scriptCtx.server.commands.lookup(argv) !== undefined;
   }
 
-  checkpoint(yieldable: boolean): 'yield' | 'kill' | null {
-    if (this.killed) return 'kill';
+  checkpoint(yieldable: boolean): 'yield' | ScriptError | null {
+    if (this.killed) return new ScriptError('ERR Script killed by user with SCRIPT KILL...');
     const now = performance.now();
     if (!this.busy) {
       if (now - this.startedAt < this.threshold) return null;

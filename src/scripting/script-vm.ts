@@ -35,8 +35,11 @@ export interface ScriptHost {
   readonly resp: 2 | 3;
   /** redis.acl_check_cmd(): whether the command exists (ACLs are not there yet). */
   commandExists(argv: string[]): boolean;
-  /** The count hook: returns 'yield' to suspend, 'kill' to abort the script, or null. */
-  checkpoint(yieldable: boolean): 'yield' | 'kill' | null;
+  /**
+   * The count hook: 'yield' to suspend, an error to abort the script with (raised again at every
+   * later hook, so that a pcall in the script cannot keep it running), or null to go on.
+   */
+  checkpoint(yieldable: boolean): 'yield' | ScriptError | null;
   /** redis.register_function() while a library loads; an error message, or null. */
   registerFunction?(
     name: string,
@@ -220,12 +223,11 @@ export class ScriptVM {
     if (host === null) return;
     const api = this.lua.api;
     const action = host.checkpoint(api.lua_isyieldable(T) !== 0);
-    if (action === 'kill') {
-      // Raised again at every later hook, so a pcall in the script cannot keep it running.
-      pushError(this.lua, T, 'ERR Script killed by user with SCRIPT KILL...');
-      api.lua_error(T);
-    } else if (action === 'yield') {
+    if (action === 'yield') {
       api.lua_yieldk(T, 0, 0, 0);
+    } else if (action !== null) {
+      pushError(this.lua, T, action.message);
+      api.lua_error(T);
     }
   }
 

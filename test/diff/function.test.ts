@@ -71,6 +71,7 @@ describe('Redis functions against redis-server', () => {
       '#!lua name=l6\nredis.register_function{function_name="x", callback=function() end, description=1}',
       '#!lua name=l6\nredis.register_function("a", function() end)\nredis.register_function("a", function() end)',
       '#!lua name=l6\nredis.register_function("a", function() end, 3)',
+      '#!lua name=l7\nwhile true do end',
     ];
     await pair.same('FUNCTION', 'FLUSH');
     for (const code of bad) await pair.same('FUNCTION', 'LOAD', code);
