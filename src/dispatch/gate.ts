@@ -199,11 +199,12 @@ export class Gate {
     ctx.command = command;
     ctx.propagateAs = null;
     this.depth++;
+    const outputMark = ctx.reply.out.length;
     try {
       (command.handler as NonNullable<Command['handler']>)(ctx, argv);
     } catch (err) {
-      if (!(err instanceof ReplyError)) throw err;
-      ctx.reply.error(err.message);
+      if (err instanceof ReplyError) ctx.reply.error(err.message);
+      else internalError(ctx, command, err, outputMark);
     } finally {
       this.depth--;
     }
@@ -271,6 +272,23 @@ export function discardTransaction(ctx: CommandContext): void {
   client.multiError = false;
   client.watchDirty = false;
   ctx.server.watches.unwatchAll(client);
+}
+
+/**
+ * A handler failed in a way it did not plan for (a bug, or a reply too large for a JS string):
+ * the partial reply is dropped so the protocol stays in step, the client gets an error, and the
+ * server and every other client carry on.
+ */
+function internalError(
+  ctx: CommandContext,
+  command: Command,
+  err: unknown,
+  outputMark: number,
+): void {
+  ctx.reply.out = ctx.reply.out.slice(0, outputMark);
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`kvik: internal error in '${command.fullName}':`, err);
+  ctx.reply.error(`ERR internal error in '${command.fullName}': ${message}`);
 }
 
 /** ASCII-only lower case, as Redis's strcasecmp compares command names. */
