@@ -57,8 +57,13 @@ function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): vo
   ) {
     throw new ReplyError(Err.wrongType);
   }
-  if (source instanceof SetValue && options.dontSort && options.store !== null) {
-    // A set's order is its hash table's: stored results are sorted so replicas get the same.
+  if (
+    source instanceof SetValue &&
+    options.dontSort &&
+    (options.store !== null || ctx.client.isScript)
+  ) {
+    // A set's order is its hash table's: what is stored, or what a script sees, is sorted so
+    // that replicas get the same.
     options.dontSort = false;
     options.alpha = true;
     options.by = null;

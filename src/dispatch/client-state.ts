@@ -26,6 +26,8 @@ export class ClientState {
   noTouch = false;
   /** Set by QUIT or a protocol error: close once the pending replies are written. */
   closeAfterReply = false;
+  /** The client scripts run their commands as (Redis's CLIENT_SCRIPT flag). */
+  isScript = false;
   /** A MULTI in progress: the queued commands, and whether EXEC must fail (EXECABORT). */
   multi: QueuedCommand[] | null = null;
   multiError = false;

@@ -251,7 +251,7 @@ describe('SORT against redis-server', () => {
     ]);
   });
 
-  it('sorts a set as strings when it stores it BY nosort, so that replicas store the same', async () => {
+  it('sorts a set as strings when it stores it BY nosort, or a script reads it so, as replicas must see the same', async () => {
     const pair = await numbers();
     await pair.sameAll([
       ['SADD', 'words', 'pear', 'apple', 'fig', '10', '9', 'b\u0000a', 'b\u0000'],
@@ -261,6 +261,8 @@ describe('SORT against redis-server', () => {
       ['LRANGE', 'dst', '0', '-1'],
       ['SORT', 'intset', 'BY', 'nosort', 'STORE', 'dst'],
       ['LRANGE', 'dst', '0', '-1'],
+      ['EVAL', "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", '1', 'words'],
+      ['EVAL', "return redis.call('SORT_RO', KEYS[1], 'BY', 'nosort', 'DESC')", '1', 'set'],
     ]);
   });
 
