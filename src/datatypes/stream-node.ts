@@ -46,16 +46,18 @@ export class StreamNode {
   /**
    * @param master the ID of the node's first entry, its key in Redis's radix tree
    * @param masterFields the first entry's field names (shared with other nodes when equal)
+   * @param expected the bytes and entries the node will likely hold, to allocate once
    */
   constructor(
     readonly master: StreamId,
     readonly masterFields: readonly string[],
+    expected: { bytes: number; entries: number } = { bytes: 128, entries: 8 },
   ) {
     let bytes = listpackIntSize(masterFields.length) + listpackIntSize(0);
     for (const field of masterFields) bytes += listpackStringSize(field);
     this.listpackBytes = bytes;
-    this.data = Buffer.allocUnsafeSlow(128);
-    this.starts = new Uint32Array(8);
+    this.data = Buffer.allocUnsafeSlow(Math.max(expected.bytes, 16));
+    this.starts = new Uint32Array(Math.max(expected.entries, 1));
   }
 
   /** Entries in the node, deleted ones included. */
@@ -166,7 +168,8 @@ export class StreamNode {
 
   /** Releases the spare capacity kept for appending, once the node is no longer the tail. */
   compact(): void {
-    if (this.data.length > this.used) {
+    // A little slack is not worth a copy.
+    if (this.data.length - this.used > this.used >> 4) {
       const data = Buffer.allocUnsafeSlow(this.used);
       this.data.copy(data, 0, 0, this.used);
       this.data = data;
@@ -175,7 +178,7 @@ export class StreamNode {
   }
 
   clone(): StreamNode {
-    const copy = new StreamNode(this.master, this.masterFields);
+    const copy = new StreamNode(this.master, this.masterFields, { bytes: 16, entries: 1 });
     copy.live = this.live;
     copy.deleted = this.deleted;
     copy.listpackBytes = this.listpackBytes;

@@ -93,7 +93,11 @@ export class Stream implements CollectionValue {
       node = undefined;
     }
     if (node === undefined) {
-      node = new StreamNode(id, this.masterFields(args, from, count));
+      node = new StreamNode(
+        id,
+        this.masterFields(args, from, count),
+        nodeSizeGuess(elementBytes, count, limits),
+      );
       this.nodes.push(node);
       this.rax.insert(id);
     }
@@ -374,4 +378,25 @@ export class Stream implements CollectionValue {
     }
     return { node, nodeIndex, index };
   }
+}
+
+/** Entries Kvik expects in a node when stream-node-max-entries sets no limit. */
+const UNLIMITED_ENTRIES_GUESS = 128;
+
+/**
+ * The room a new node likely needs, from its first entry and the limits, so that it is allocated
+ * once rather than grown step by step: entries like the first one (values and their lengths, a
+ * few bytes of header), up to the entry limit, within the byte limit.
+ */
+function nodeSizeGuess(
+  elementBytes: number,
+  count: number,
+  limits: NodeLimits,
+): { bytes: number; entries: number } {
+  const entries =
+    limits.maxEntries > 0 ? Math.min(limits.maxEntries, 1024) : UNLIMITED_ENTRIES_GUESS;
+  const entryBytes = elementBytes + 2 * count + 8;
+  // A node stops growing once it passes stream-node-max-bytes (listpack bytes, more than ours).
+  const maxBytes = (limits.maxBytes > 0 ? Math.min(limits.maxBytes, 65536) : 65536) + entryBytes;
+  return { bytes: Math.min(entryBytes * entries, maxBytes), entries };
 }
