@@ -3,7 +3,7 @@
  * which redis.register_function() declares its functions; FCALL then calls them by name. A load
  * either succeeds whole or changes nothing.
  */
-import { isValidName, parseLibraryShebang, SCRIPT_FLAGS } from './shebang.js';
+import { isValidName, parseLibraryShebang } from './shebang.js';
 import { RunStatus, ScriptError, type ScriptHost, type ScriptVM } from './script-vm.js';
 
 const LOAD_TIMEOUT_MS = 500;
@@ -203,7 +203,6 @@ function errorMessage(vm: ScriptVM): string {
 
 /** The host while a library's code runs: it may only register functions. */
 class LibraryLoader implements ScriptHost {
-  readonly resp = 2;
   private readonly startedAt = performance.now();
 
   constructor(private readonly library: Library) {}
@@ -235,11 +234,10 @@ class LibraryLoader implements ScriptHost {
       return 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
     }
     if (this.library.functions.has(nameKey(name))) return 'Function already exists in the library';
-    const known = flags.filter((f) => SCRIPT_FLAGS.has(f));
     this.library.functions.set(nameKey(name), {
       name,
       ref,
-      flags: new Set(known),
+      flags: new Set(flags),
       description,
       library: this.library,
     });

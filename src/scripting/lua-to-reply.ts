@@ -74,7 +74,8 @@ function rawField(lua: LuaRuntime, S: LuaPtr, name: string): number {
 function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 2 | 3): void {
   const api = lua.api;
   if (rawField(lua, S, 'err') === 4) {
-    reply.error(errorText(lua.toString(S, -1)));
+    // Redis sends it with "-%s": the message as it is, its code included (or not).
+    reply.error(lua.toString(S, -1));
     api.lua_settop(S, -2);
     return;
   }
@@ -161,12 +162,4 @@ function writeCollection(
       writeLuaValue(lua, S, reply, scriptResp);
     }
   }
-}
-
-/**
- * An error table's message as the reply: Redis prints it with "-%s", so a message that is not
- * already an error line is sent as it is, code and all.
- */
-function errorText(message: string): string {
-  return message;
 }

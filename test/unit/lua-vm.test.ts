@@ -25,9 +25,8 @@ after(() => {
 });
 
 /** A host whose redis.call answers from a table of canned RESP replies. */
-function hostWith(replies: Record<string, string>, resp: 2 | 3 = 2): ScriptHost {
+function hostWith(replies: Record<string, string>): ScriptHost {
   return {
-    resp,
     call: (argv) =>
       replies[argv.join(' ')] ?? new ScriptError('ERR Unknown Redis command called from script'),
     setResp: () => undefined,
@@ -43,7 +42,7 @@ function run(code: string, args: string[] = [], host: ScriptHost = hostWith({}))
   vm.host = host;
   const status = vm.start('script', ref, [], args);
   const reply = new ReplyWriter({ onErrorReply: () => undefined });
-  if (status === RunStatus.Done) writeLuaValue(runtime, vm.resultState, reply, host.resp);
+  if (status === RunStatus.Done) writeLuaValue(runtime, vm.resultState, reply, 2);
   else reply.raw(status === RunStatus.Failed ? '-failed\r\n' : '-suspended\r\n');
   vm.finish();
   vm.host = null;
