@@ -346,12 +346,12 @@ describe('keyspace notifications against redis-server', () => {
 
   it('lazy and active expiry raise expired', async () => {
     const { writer, run } = await notifications('KEA');
-    await run([['SET', 'lazy', 'v', 'PX', '20']]);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await run([['SET', 'lazy', 'v', 'PX', '200']]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await run([['GET', 'lazy']]);
-    await run([['SET', 'active', 'v', 'PX', '20']]);
+    await run([['SET', 'active', 'v', 'PX', '200']]);
     // The active cycle deletes it on its own; its event comes before the marker.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 800));
     await run([['DBSIZE']]);
     await writer.same('CONFIG', 'SET', 'notify-keyspace-events', '');
   });

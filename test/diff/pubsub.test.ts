@@ -287,6 +287,15 @@ describe('PUBSUB introspection against redis-server', () => {
     ]);
   });
 
+  it('CLIENT KILL TYPE pubsub closes the subscribed clients only', async () => {
+    const pair = await env.pair();
+    const subscriber = await connect();
+    await subscriber.same('PSUBSCRIBE', 'kill-me*');
+    await pair.same('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await pair.same('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await pair.same('PUBLISH', 'kill-me', 'x');
+  });
+
   it('CLIENT INFO and INFO count the subscriptions of every kind', async () => {
     const pair = await env.pair();
     await pair.redis.call('HELLO', '3');

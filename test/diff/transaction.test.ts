@@ -302,10 +302,10 @@ describe('WATCH against redis-server', () => {
   it('a watched key that expires before EXEC aborts it, one already expired does not', async () => {
     const pair = await env.pair();
     await pair.sameAll([
-      ['SET', 'k', 'v', 'PX', '40'],
+      ['SET', 'k', 'v', 'PX', '200'],
       ['WATCH', 'k'],
     ]);
-    await sleep(80);
+    await sleep(300);
     await pair.sameAll([['MULTI'], ['PING'], ['EXEC']]);
     await pair.same('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
     await pair.same('SET', 'k', 'v', 'PX', '20');
