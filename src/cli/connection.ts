@@ -39,7 +39,7 @@ export class ConnectionError extends Error {
 
 const KEEPALIVE_MS = 15_000;
 
-/** The C library's texts (strerror, gai_strerror) for errors a connection commonly meets. */
+/** The C library's texts (strerror, gai_strerror) for the errors the CLI commonly meets. */
 const SYSTEM_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'Connection refused',
   ECONNRESET: 'Connection reset by peer',
@@ -49,6 +49,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
   ENETUNREACH: 'Network is unreachable',
   ENOENT: 'No such file or directory',
   EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
   EADDRNOTAVAIL: 'Cannot assign requested address',
   ENOTFOUND: 'Name or service not known',
   EAI_AGAIN: 'Temporary failure in name resolution',

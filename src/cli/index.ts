@@ -4,6 +4,7 @@
  * --rdb or --replica.
  */
 import { readFileSync } from 'node:fs';
+import { systemErrorText } from './connection.js';
 import { CliExit, processIo, type CliIo } from './io.js';
 import { latencyDistMode, intrinsicLatencyMode, latencyMode } from './latency.js';
 import { findBigKeys, findHotKeys } from './keyspace-stats.js';
@@ -111,7 +112,7 @@ async function evalMode(session: Session, file: string): Promise<number> {
   try {
     script = readFileSync(file).toString('latin1');
   } catch (error) {
-    session.io.err(`Can't open file '${file}': ${systemMessage(error as Error)}\n`);
+    session.io.err(`Can't open file '${file}': ${systemErrorText(error as Error)}\n`);
     return 1;
   }
   const args = session.options.args;
@@ -120,14 +121,6 @@ async function evalMode(session: Session, file: string): Promise<number> {
   const argv = comma < 0 ? [] : args.slice(comma + 1);
   const ok = await session.issueCommand(['EVAL', script, String(keys.length), ...keys, ...argv]);
   return ok ? 0 : 1;
-}
-
-function systemMessage(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'No such file or directory';
-  if (code === 'EACCES') return 'Permission denied';
-  if (code === 'EISDIR') return 'Is a directory';
-  return error.message;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { CliExit, sleep } from './io.js';
 import { fixed } from './numbers.js';
+import { DictOrder } from './dict-order.js';
 import { cString, quoteRepr } from './quote.js';
 import type { Reply } from './reply.js';
 import { scanPage } from './scan.js';
@@ -21,18 +22,47 @@ interface TypeStats {
   totalSize: bigint;
 }
 
-/**
- * The built-in types in the order redis-cli's type table lists them (its hash table iterates
- * them in this order); types met on the way (modules) follow.
- */
+/** The built-in types: name, command giving the size, unit of the size. */
 const BUILTIN_TYPES: [string, string, string][] = [
-  ['list', 'LLEN', 'items'],
-  ['hash', 'HLEN', 'fields'],
   ['string', 'STRLEN', 'bytes'],
-  ['stream', 'XLEN', 'entries'],
+  ['list', 'LLEN', 'items'],
   ['set', 'SCARD', 'members'],
+  ['hash', 'HLEN', 'fields'],
   ['zset', 'ZCARD', 'members'],
+  ['stream', 'XLEN', 'entries'],
 ];
+
+/** The types met so far, kept in a replica of redis-cli's type table to list them in its order. */
+class TypeTable {
+  private readonly stats = new Map<string, TypeStats>();
+  private readonly order = new DictOrder();
+
+  constructor() {
+    for (const [name, sizeCommand, unit] of BUILTIN_TYPES) this.add({ name, sizeCommand, unit });
+  }
+
+  /**
+   * The stats of the type TYPE named: none for "none" (a key deleted since SCAN returned it);
+   * a module type is added when first met.
+   */
+  lookup(name: string): TypeStats | undefined {
+    this.order.find();
+    if (name === 'none') return undefined;
+    return this.stats.get(name) ?? this.add({ name, unit: '?' });
+  }
+
+  /** The types in redis-cli's order. */
+  all(): TypeStats[] {
+    return this.order.keys().map((name) => this.stats.get(name)!);
+  }
+
+  private add(type: Pick<TypeStats, 'name' | 'sizeCommand' | 'unit'>): TypeStats {
+    const stats = { ...type, biggest: 0n, count: 0n, totalSize: 0n };
+    this.stats.set(type.name, stats);
+    this.order.add(type.name);
+    return stats;
+  }
+}
 
 const HEADER = (what: string) =>
   `\n# Scanning the entire keyspace to find ${what} as well as\n` +
@@ -41,12 +71,7 @@ const HEADER = (what: string) =>
 
 export async function findBigKeys(session: Session, memkeys: boolean): Promise<number> {
   const { io, options } = session;
-  const types = new Map<string, TypeStats>(
-    BUILTIN_TYPES.map(([name, sizeCommand, unit]) => [
-      name,
-      { name, sizeCommand, unit, biggest: 0n, count: 0n, totalSize: 0n },
-    ]),
-  );
+  const types = new TypeTable();
   const unitOf = (type: TypeStats) => (memkeys ? 'bytes' : type.unit);
   const totalKeys = await dbSize(session);
   io.out(HEADER('biggest keys'));
@@ -82,13 +107,13 @@ export async function findBigKeys(session: Session, memkeys: boolean): Promise<n
 
   let out = `\n-------- summary -------\n\nSampled ${sampled} keys in the keyspace!\n`;
   out += `Total key length in bytes is ${totalLength} (avg len ${fixed(totalLength ? totalLength / sampled : 0, 2)})\n\n`;
-  for (const type of types.values()) {
+  for (const type of types.all()) {
     if (type.biggestKey !== undefined) {
       out += `Biggest ${type.name.padStart(6)} found '${type.biggestKey}' has ${type.biggest} ${unitOf(type)}\n`;
     }
   }
   out += '\n';
-  for (const type of types.values()) {
+  for (const type of types.all()) {
     const share = sampled ? (100 * Number(type.count)) / sampled : 0;
     const average = type.count ? Number(type.totalSize) / Number(type.count) : 0;
     out += `${type.count} ${type.name}s with ${type.totalSize} ${unitOf(type)} (${zeroPadded(share)}% of keys, avg size ${fixed(average, 2)})\n`;
@@ -167,7 +192,7 @@ async function dbSize(session: Session): Promise<number> {
 async function keyTypesOf(
   session: Session,
   keys: string[],
-  types: Map<string, TypeStats>,
+  types: TypeTable,
 ): Promise<(TypeStats | undefined)[]> {
   const replies = await pipeline(
     session,
@@ -182,14 +207,7 @@ async function keyTypesOf(
           : `Invalid reply type for TYPE on key '${cString(keys[i])}'!\n`,
       );
     }
-    const name = reply.value;
-    if (name === 'none') return undefined;
-    let type = types.get(name);
-    if (type === undefined) {
-      type = { name, unit: '?', biggest: 0n, count: 0n, totalSize: 0n };
-      types.set(name, type);
-    }
-    return type;
+    return types.lookup(reply.value);
   });
 }
 

@@ -4,7 +4,7 @@
  * and print the command stream the primary sends, in CSV.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { CliConnection } from './connection.js';
+import { systemErrorText, type CliConnection } from './connection.js';
 import { CliExit, sleep } from './io.js';
 import { cString } from './quote.js';
 import type { Session } from './session.js';
@@ -32,17 +32,19 @@ export async function fetchRdb(session: Session): Promise<number> {
     io.err(`SYNC sent to master, writing ${transfer.length} bytes to '${file}'\n`);
   }
   const toStdout = file === '-';
-  let fd: number;
-  try {
-    fd = toStdout ? 1 : openSync(file, 'w', 0o644);
-  } catch (error) {
-    return fail(session, `Error opening '${file}': ${(error as Error).message}\n`);
+  let fd = -1;
+  if (!toStdout) {
+    try {
+      fd = openSync(file, 'w', 0o644);
+    } catch (error) {
+      return fail(session, `Error opening '${file}': ${systemErrorText(error as Error)}\n`);
+    }
   }
-  const written = await readPayload(
-    conn,
-    transfer,
-    (chunk) => writeSync(fd, chunk),
-    () => fail(session, 'I/O Error reading RDB payload from socket\n'),
+  const sink = toStdout
+    ? (chunk: Buffer) => io.out(chunk.toString('latin1'))
+    : (chunk: Buffer) => void writeSync(fd, chunk);
+  const written = await readPayload(conn, transfer, sink, () =>
+    fail(session, 'I/O Error reading RDB payload from socket\n'),
   );
   if (transfer.eofMark !== undefined) {
     io.err(`Transfer finished with success after ${written} bytes\n`);

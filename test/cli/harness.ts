@@ -25,6 +25,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Stop the in-process CLI (status 0) once it printed this many lines, for endless modes. */
   maxLines?: number;
+  /** Stop the in-process CLI (status 0) once its stdout matches. */
+  stopWhen?: RegExp;
 }
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,6 +60,7 @@ export async function kvikCli(
       stdout += tty ? text.replaceAll('\n', '\r\n') : text;
       lines += text.split('\n').length - 1;
       if (options.maxLines !== undefined && lines >= options.maxLines) throw new CliExit(0);
+      if (options.stopWhen?.test(stdout)) throw new CliExit(0);
     },
     err: (text) => {
       if (tty) stdout += text.replaceAll('\n', '\r\n');
@@ -139,4 +142,40 @@ function cleanEnv(): Record<string, string> {
     if (value !== undefined && !/^(REDISCLI_|FAKETTY$)/.test(key)) env[key] = value;
   }
   return env;
+}
+
+/** Runs redis-cli until it printed `lines` lines (or `until` matched), then stops it. */
+export function redisCliUntil(
+  port: number,
+  args: string[],
+  stop: { lines?: number; until?: RegExp },
+  options: RunOptions = {},
+): Promise<CliRun> {
+  const command = ['redis-cli', '-p', String(port), ...args];
+  // stdbuf: redis-cli's stdout is line buffered even when it is a pipe.
+  const argv = options.tty
+    ? ['script', '-qfec', command.map(shellQuote).join(' '), '/dev/null']
+    : ['stdbuf', '-oL', ...command];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const check = () => {
+      const enough =
+        (stop.lines !== undefined && stdout.split('\n').length - 1 >= stop.lines) ||
+        (stop.until !== undefined && stop.until.test(stdout));
+      if (enough) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('latin1');
+      check();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('latin1')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code }));
+  });
 }
