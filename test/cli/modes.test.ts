@@ -15,6 +15,9 @@ import {
   redisCliUntil,
 } from './harness.js';
 
+/** The escape character, which starts terminal control sequences. */
+const ESC = '\x1b';
+
 let reference: ReferenceServer;
 let port: number;
 let client: RawClient;
@@ -213,7 +216,9 @@ describe('kvik cli modes against redis-cli 7.0', () => {
     const stop = /\(3 samples\)/;
     const expected = await redisCliUntil(port, ['--latency'], { until: stop }, { tty: true });
     const actual = await kvikCli(port, ['--latency'], { tty: true, stopWhen: stop });
-    const samples = /^(\x1b\[0G\x1b\[2Kmin: \d+, max: \d+, avg: \d+\.\d\d \(\d samples\))+$/;
+    const samples = new RegExp(
+      `^(${ESC}\\[0G${ESC}\\[2Kmin: \\d+, max: \\d+, avg: \\d+\\.\\d\\d \\(\\d samples\\))+$`,
+    );
     assert.match(expected.stdout, samples);
     assert.match(actual.stdout, samples);
   });
@@ -228,7 +233,8 @@ describe('kvik cli modes against redis-cli 7.0', () => {
     const actual = await kvikCli(port, ['--latency-dist', '-i', '0.1'], { maxLines: 9, tty: true });
     const legend = (text: string) => text.split('\r\n').slice(0, 8).join('\r\n');
     assert.equal(legend(actual.stdout), legend(expected.stdout));
-    assert.match(actual.stdout.split('\r\n')[8], /^\x1b\[38;5;0m(\x1b\[48;5;\d+m.){31}\x1b\[0m$/);
+    const spectrum = new RegExp(`^${ESC}\\[38;5;0m(${ESC}\\[48;5;\\d+m.){31}${ESC}\\[0m$`);
+    assert.match(actual.stdout.split('\r\n')[8], spectrum);
   });
 
   it('--intrinsic-latency measures the process itself, without a server', async () => {
