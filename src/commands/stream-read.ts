@@ -39,7 +39,7 @@ interface ReadArgs {
   noack: boolean;
 }
 
-function parseReadArgs(argv: string[], xreadgroup: boolean): ReadArgs {
+function parseReadArgs(ctx: CommandContext, argv: string[], xreadgroup: boolean): ReadArgs {
   const args: ReadArgs = {
     block: null,
     count: 0,
@@ -53,6 +53,8 @@ function parseReadArgs(argv: string[], xreadgroup: boolean): ReadArgs {
     const more = argv.length - i - 1;
     const option = optionName(argv[i]);
     if (option === 'block' && more > 0) {
+      // A script cannot wait (where BLPOP would answer at once, XREAD refuses, as in Redis).
+      if (ctx.client.isScript) throw new ReplyError(Err.blockInScript(argv[0]));
       const timeout = longArg(argv[++i], Err.timeoutNotInteger);
       if (timeout < 0n) throw new ReplyError(Err.timeoutNegative);
       args.block = Number(timeout);
@@ -121,7 +123,7 @@ interface StreamResult {
 }
 
 function xread(ctx: CommandContext, argv: string[], xreadgroup: boolean): void {
-  const args = parseReadArgs(argv, xreadgroup);
+  const args = parseReadArgs(ctx, argv, xreadgroup);
   const { ids, groups } = resolveIds(ctx, argv, args);
   const results: StreamResult[] = [];
   for (let i = 0; i < args.streams; i++) {

@@ -225,6 +225,8 @@ export const Err = {
   groupDestroyedWhileBlocked:
     'NOGROUP the consumer group this client was blocked on no longer exists',
   streamKeyGone: 'UNBLOCKED the stream key no longer exists',
+  blockInScript: (command: string) =>
+    `ERR ${cString(command)} command is not allowed with BLOCK option from scripts`,
   busyGroup: 'BUSYGROUP Consumer Group name already exists',
   xgroupKeyMissing:
     'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',

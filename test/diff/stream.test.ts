@@ -568,6 +568,20 @@ describe('XREAD against redis-server', () => {
     await sameAll(pair, invalid);
   });
 
+  it('XREAD and XREADGROUP with BLOCK are refused in scripts', async () => {
+    const pair = await env.pair();
+    await sameAll(pair, [
+      ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+      ['EVAL', "return redis.pcall('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$')", '0'],
+      [
+        'EVAL',
+        "return redis.pcall('xreadgroup', 'GROUP', 'g', 'c', 'BLOCK', 'x', 'STREAMS', 's', '>')",
+        '0',
+      ],
+      ['EVAL', "return redis.pcall('XREAD', 'COUNT', '1', 'STREAMS', 's', '0')", '0'],
+    ]);
+  });
+
   it('XREAD with BLOCK inside MULTI answers at once', async () => {
     const pair = await env.pair();
     await sameAll(pair, [
