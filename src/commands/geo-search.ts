@@ -11,7 +11,7 @@ import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInteger } from '../dispatch/numbers.js';
 import { cellScoreRange, decodeScore, sameCell, type GeoCell } from '../datatypes/geohash.js';
-import { distanceWithin, searchCells, type GeoShape } from '../datatypes/geohash-search.js';
+import { distance, isInside, searchCells, type GeoShape } from '../datatypes/geohash-search.js';
 import { partialSort } from '../datatypes/partial-sort.js';
 import { ZSetValue } from '../datatypes/zset.js';
 import {
@@ -46,7 +46,7 @@ interface GeoPoint {
   score: number;
   lon: number;
   lat: number;
-  /** From the centre, in meters. */
+  /** From the centre, in meters; measured only when a reply, a sort or a store needs it. */
   dist: number;
 }
 
@@ -83,6 +83,10 @@ function searchGeneric(ctx: CommandContext, argv: string[], command: SearchComma
   if (points.length === 0 && query.storeKey === null) return ctx.reply.array(0);
   const returned = query.count === 0 || points.length < query.count ? points.length : query.count;
   const sort = query.count !== 0 && query.sort === 'none' && !query.any ? 'asc' : query.sort;
+  if (sort !== 'none' || query.withDist || query.storeDist) {
+    const { lon, lat } = query.shape;
+    for (const point of points) point.dist = distance(lon, lat, point.lon, point.lat);
+  }
   if (sort !== 'none') {
     const compare = sort === 'asc' ? compareAscending : compareDescending;
     if (returned === points.length) points.sort(compare);
@@ -271,8 +275,9 @@ function scanCell(
   const cursor = zset.cursorAt(span.first);
   for (let rank = span.first; rank <= span.last; rank++, cursor.next()) {
     const { lon, lat } = decodeScore(cursor.score);
-    const dist = distanceWithin(shape, lon, lat);
-    if (dist !== null) points.push({ member: cursor.member, score: cursor.score, lon, lat, dist });
+    if (isInside(shape, lon, lat)) {
+      points.push({ member: cursor.member, score: cursor.score, lon, lat, dist: NaN });
+    }
     if (limit !== 0 && points.length >= limit) return;
   }
 }

@@ -66,36 +66,66 @@ function radDeg(angle: number): number {
   return angle / D_R;
 }
 
-/** Great-circle distance in meters between two positions (Redis's geohashGetDistance). */
+/**
+ * Great-circle distance in meters between two positions (Redis's geohashGetDistance), with sin,
+ * cos and asin rounded as glibc rounds them.
+ */
 export function distance(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return haversine(lon1, lat1, lon2, lat2, sin, cos, asin);
+}
+
+/**
+ * The same with Math's sin, cos and asin: a few units in the last place off, several times
+ * faster. Searches decide with it whether a point is inside the shape, unless it is too close to
+ * the edge to tell.
+ */
+function fastDistance(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  return haversine(lon1, lat1, lon2, lat2, Math.sin, Math.cos, Math.asin);
+}
+
+function haversine(
+  lon1: number,
+  lat1: number,
+  lon2: number,
+  lat2: number,
+  sine: (x: number) => number,
+  cosine: (x: number) => number,
+  arcsine: (x: number) => number,
+): number {
   const lat1r = degRad(lat1);
   const lon1r = degRad(lon1);
   const lat2r = degRad(lat2);
   const lon2r = degRad(lon2);
-  const u = sin((lat2r - lat1r) / 2);
-  const v = sin((lon2r - lon1r) / 2);
-  return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(u * u + cos(lat1r) * cos(lat2r) * v * v));
+  const u = sine((lat2r - lat1r) / 2);
+  const v = sine((lon2r - lon1r) / 2);
+  const squared = u * u + cosine(lat1r) * cosine(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * arcsine(Math.sqrt(squared));
+}
+
+/** How close (relative) to a limit a fast distance must be to be measured again exactly. */
+const EDGE = 1e-9;
+
+/** Whether distance(...) > limit, measuring exactly only when the fast distance is close to it. */
+function beyond(limit: number, lon1: number, lat1: number, lon2: number, lat2: number): boolean {
+  const fast = fastDistance(lon1, lat1, lon2, lat2);
+  if (Math.abs(fast - limit) > limit * EDGE) return fast > limit;
+  return distance(lon1, lat1, lon2, lat2) > limit;
 }
 
 /**
- * The distance from the shape's centre to a position, or null when the position is outside the
- * shape. A box contains the positions whose east-west and north-south distances from its centre
- * are within half its width and height (Redis's geohashGetDistanceIfInRectangle).
+ * Whether a position is inside the shape (Redis's geohashGetDistanceIfInRadius and
+ * geohashGetDistanceIfInRectangle): within the radius of the centre, or, for a box, with its
+ * east-west and north-south distances from the centre within half the width and height. Decided
+ * exactly as Redis decides, though with fast arithmetic away from the edge.
  */
-export function distanceWithin(shape: GeoShape, lon: number, lat: number): number | null {
+export function isInside(shape: GeoShape, lon: number, lat: number): boolean {
   if (shape.kind === 'radius') {
-    const d = distance(shape.lon, shape.lat, lon, lat);
-    return d > shape.radius * shape.conversion ? null : d;
+    return !beyond(shape.radius * shape.conversion, shape.lon, shape.lat, lon, lat);
   }
-  const lonDistance = distance(lon, lat, shape.lon, lat);
-  const latDistance = distance(lon, lat, lon, shape.lat);
-  if (
-    lonDistance > (shape.width * shape.conversion) / 2 ||
-    latDistance > (shape.height * shape.conversion) / 2
-  ) {
-    return null;
-  }
-  return distance(shape.lon, shape.lat, lon, lat);
+  return (
+    !beyond((shape.width * shape.conversion) / 2, lon, lat, shape.lon, lat) &&
+    !beyond((shape.height * shape.conversion) / 2, lon, lat, lon, shape.lat)
+  );
 }
 
 /** Redis's geohashEstimateStepsByRadius: a step whose cells are about as large as the range. */

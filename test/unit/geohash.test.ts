@@ -11,7 +11,12 @@ import {
   positionScore,
 } from '../../src/datatypes/geohash.js';
 import { asin, cos, sin } from '../../src/datatypes/geohash-math.js';
-import { distance, estimateSteps, searchCells } from '../../src/datatypes/geohash-search.js';
+import {
+  distance,
+  estimateSteps,
+  isInside,
+  searchCells,
+} from '../../src/datatypes/geohash-search.js';
 import { formatFixed } from '../../src/commands/geo-common.js';
 
 describe('geohash scores', () => {
@@ -74,6 +79,26 @@ describe('geo search geometry', () => {
     );
     assert.equal(distance(0, 0, 0, 0), 0);
     assert.equal(formatFixed(distance(0, 0, 180, 0), 4), '20020734.0000');
+  });
+
+  it('decides at the very edge of a shape with the exactly rounded distance', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -179, max: 179, noNaN: true }),
+        fc.double({ min: -80, max: 80, noNaN: true }),
+        (lon, lat) => {
+          const edge = distance(0.5, 0.5, lon, lat);
+          const half = distance(lon, lat, 0.5, lat);
+          fc.pre(edge > 0 && half > 0);
+          const circle = { kind: 'radius', lon: 0.5, lat: 0.5, conversion: 1 } as const;
+          assert.ok(isInside({ ...circle, radius: edge }, lon, lat));
+          assert.ok(!isInside({ ...circle, radius: edge * (1 - 2 ** -52) }, lon, lat));
+          const box = { kind: 'box', lon: 0.5, lat: 0.5, conversion: 1, height: 1e9 } as const;
+          assert.ok(isInside({ ...box, width: half * 2 }, lon, lat));
+          assert.ok(!isInside({ ...box, width: half * 2 * (1 - 2 ** -52) }, lon, lat));
+        },
+      ),
+    );
   });
 
   it('estimates a coarser step for larger radii and towards the poles', () => {
