@@ -70,6 +70,24 @@ const DIFFERENCES: Difference[] = [
       'SCRIPT DEBUG YES and SYNC (the Lua debugger) are refused. FUNCTION DUMP payloads may differ ' +
       "from Redis's by a few bytes of LZF compression; both servers restore either.",
   },
+  {
+    title: 'SORT ALPHA in the C locale',
+    commands: ['sort', 'sort_ro'],
+    text:
+      "SORT ... ALPHA compares strings byte by byte up to a NUL byte, as Redis's strcoll does in " +
+      'the C and C.UTF-8 locales. A redis-server started in another locale (en_US.UTF-8 ...) ' +
+      "orders strings by that locale's collation rules instead.",
+  },
+  {
+    title: 'Geo distances to the last digit',
+    commands: ['geosearchstore', 'georadius', 'georadiusbymember'],
+    text:
+      'Distances are computed with correctly rounded sin, cos and asin. glibc, whose functions ' +
+      'Redis calls, rounds a few near-halfway results the other way, so about one distance in a ' +
+      'thousand stored by STOREDIST differs from Redis in its last binary digit (the 17th ' +
+      'significant decimal digit). Search results, their order and WITHDIST agree, but for a ' +
+      'point within a few units in the last place of the edge of the search.',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */

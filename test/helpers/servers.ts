@@ -49,7 +49,8 @@ export async function startReference(extraArgs: string[] = []): Promise<Referenc
         'yes',
         ...extraArgs,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // SORT ALPHA compares with strcoll in the server's locale; Kvik compares bytes, as C does.
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
     );
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
