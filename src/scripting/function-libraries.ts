@@ -30,7 +30,7 @@ export class FunctionLibraries {
   private libraries = new Map<string, Library>();
   private functions = new Map<string, FunctionInfo>();
 
-  constructor(private readonly vm: ScriptVM) {}
+  constructor(readonly vm: ScriptVM) {}
 
   /** Function and library names are case-insensitive, as Redis's dictionaries of them. */
   get(name: string): FunctionInfo | undefined {

@@ -22,6 +22,7 @@ import { CJSON_LIBRARY, CMSGPACK_LIBRARY } from './lua/cjson-cmsgpack.js';
 import { pushError, pushReply } from './reply-to-lua.js';
 import { readRegisterArgs } from './register-function.js';
 import { formatDouble } from './lua-to-reply.js';
+import { REDIS_VERSION } from '../server/info.js';
 
 /** Instructions between two calls of the count hook (as Redis's 100000). */
 const HOOK_INSTRUCTIONS = 100000;
@@ -59,14 +60,13 @@ export const enum RunStatus {
   Suspended,
 }
 
-const VERSION = '7.0.15';
-const VERSION_NUM = 0x07000f;
+/** redis.REDIS_VERSION_NUM: 0x00MMmmpp. */
+const VERSION_NUM = REDIS_VERSION.split('.').reduce((n, part) => n * 256 + Number(part), 0);
 
 export class ScriptVM {
   readonly L: LuaPtr;
-  /** The coroutine scripts run in, and its registry reference. */
-  private thread: LuaPtr;
-  private threadRef: number;
+  /** The coroutine scripts run in (a registry reference keeps it from the collector). */
+  private readonly thread: LuaPtr;
   private readonly entry: {
     memory: number;
     compile: number;
@@ -101,7 +101,7 @@ export class ScriptVM {
     };
     api.lua_settop(L, 0);
     this.thread = api.lua_newthread(L);
-    this.threadRef = api.luaL_ref(L, LUA_REGISTRYINDEX);
+    api.luaL_ref(L, LUA_REGISTRYINDEX);
     const hook = lua.hookFunction((T) => this.onHook(T));
     this.hookPtr = hook;
     api.lua_sethook(this.thread, hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
@@ -278,7 +278,7 @@ export class ScriptVM {
       return 1;
     });
     lua.pushString(L, 'version');
-    lua.pushString(L, VERSION);
+    lua.pushString(L, REDIS_VERSION);
     api.lua_rawset(L, -3);
     lua.pushString(L, 'version_num');
     api.lua_pushinteger(L, BigInt(VERSION_NUM));

@@ -78,9 +78,6 @@ export class Scripting {
     if (this.runtime !== null) return;
     const runtime = await LuaRuntime.load();
     this.runtime = runtime;
-    this.evalVM = new ScriptVM(runtime);
-    this.functionVM = new ScriptVM(runtime);
-    this.libraries = new FunctionLibraries(this.functionVM);
     this.scriptCtx = scriptClientContext(this.deps.server);
   }
 
@@ -93,8 +90,19 @@ export class Scripting {
     this.runtime = null;
   }
 
+  /** The function libraries (their Lua state starts at first use, as most servers never need it). */
   get functions(): FunctionLibraries {
-    return this.ready(this.libraries);
+    if (this.libraries === null) {
+      this.functionVM = new ScriptVM(this.ready(this.runtime));
+      this.libraries = new FunctionLibraries(this.functionVM);
+    }
+    return this.libraries;
+  }
+
+  /** The Lua state of EVAL scripts, started at first use. */
+  private get evalState(): ScriptVM {
+    this.evalVM ??= new ScriptVM(this.ready(this.runtime));
+    return this.evalVM;
   }
 
   /** A script past busy-reply-threshold is running. */
@@ -152,7 +160,7 @@ export class Scripting {
     if (cached !== undefined) return { sha, script: cached };
     const parsed = parseScriptShebang(body);
     if (typeof parsed === 'string') return parsed;
-    const ref = this.ready(this.evalVM).compile(parsed.code, '@user_script');
+    const ref = this.evalState.compile(parsed.code, '@user_script');
     if (typeof ref === 'string') return `ERR Error compiling script (new function): ${ref}`;
     const script = { ref, bodyLength: body.length, flags: parsed.flags };
     this.scripts.set(sha, script);
@@ -164,8 +172,7 @@ export class Scripting {
   }
 
   flush(): void {
-    const vm = this.ready(this.evalVM);
-    for (const script of this.scripts.values()) vm.release(script.ref);
+    for (const script of this.scripts.values()) this.evalVM?.release(script.ref);
     this.scripts.clear();
   }
 
@@ -188,7 +195,7 @@ export class Scripting {
       return ctx.reply.error(Err.scriptWriteFlagRo);
     }
     const options = { name: sha, isEval: true, readOnly: readOnly || flags.flags.has('no-writes') };
-    this.run(ctx, this.ready(this.evalVM), 'script', script.ref, argv, keys, options);
+    this.run(ctx, this.evalState, 'script', script.ref, argv, keys, options);
   }
 
   // ---- Functions
@@ -204,7 +211,7 @@ export class Scripting {
       isEval: false,
       readOnly: readOnly || fn.flags.has('no-writes'),
     };
-    this.run(ctx, this.ready(this.functionVM), 'function', fn.ref, argv, keys, options);
+    this.run(ctx, this.functions.vm, 'function', fn.ref, argv, keys, options);
   }
 
   /** SCRIPT KILL / FUNCTION KILL: null for OK, or the error. */
