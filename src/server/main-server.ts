@@ -52,6 +52,13 @@ export async function runServerCommand(args: string[]): Promise<void> {
     log.write('warning', 'Configured to not listen anywhere, exiting.');
     process.exit(1);
   }
+  // Before listening, so that a signal arriving as soon as clients can connect is handled.
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    log.write('warning', `Received ${signal} scheduling shutdown...`);
+    server.shutdown({});
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
     await server.start();
   } catch (err) {
@@ -73,12 +80,6 @@ export async function runServerCommand(args: string[]): Promise<void> {
     'notice',
     `Kvik ${KVIK_VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${server.port}`,
   );
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    log.write('warning', `Received ${signal} scheduling shutdown...`);
-    server.shutdown({});
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
   await server.closed;
   if (pidfile !== null) removeQuietly(pidfile);
   log.write('warning', 'Kvik is now ready to exit, bye bye...');
