@@ -193,7 +193,7 @@ async function runLine(state: ReplState, line: string): Promise<LineResult> {
   if (argv[0].startsWith(':')) {
     setPreference(state, argv, true);
   } else if (name === 'restart') {
-    io.out("Use 'restart' only in Lua debugging mode.");
+    io.out("Use 'restart' only in Lua debugging mode.\n");
   } else if (name === 'connect' && argv.length === 3) {
     session.host = argv[1];
     session.port = atoi(argv[2]);

@@ -259,8 +259,10 @@ describe('kvik cli interactive mode, driven through a terminal', () => {
       from = pty.output.length;
       pty.type('\x15config get ');
       await pty.waitForText('\x1b[0;90;49mparameter [parameter ...]', from);
+      pty.type('\x15');
+      await pty.command(':set nohints', '\n', `${port}> `);
       from = pty.output.length;
-      pty.type('\x15:set nohints\rset ');
+      pty.type('set ');
       await pty.waitForText('set ', from);
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.doesNotMatch(pty.output.slice(from), /key value/);
@@ -273,12 +275,20 @@ describe('kvik cli interactive mode, driven through a terminal', () => {
     const pty = session('kvik', []);
     try {
       await pty.waitForText(`${port}> `);
+      // Keys typed one at a time: readline completes only what is typed, not what is pasted.
       let from = pty.output.length;
-      pty.type('lastsa\t\r');
+      pty.type('lastsa');
+      await pty.waitForText('lastsa', from);
+      pty.type('\t');
+      await pty.waitForText('LASTSAVE', from);
+      pty.type('\r');
       await pty.waitForText('(integer) ', from);
-      assert.match(pty.output.slice(from), /LASTSAVE/);
       from = pty.output.length;
-      pty.type('help @hyperlog\t\r');
+      pty.type('help @hyperlog');
+      await pty.waitForText('@hyperlog', from);
+      pty.type('\t');
+      await pty.waitForText('@hyperloglog', from);
+      pty.type('\r');
       await pty.waitForText('PFADD', from);
     } finally {
       pty.close();
@@ -286,15 +296,16 @@ describe('kvik cli interactive mode, driven through a terminal', () => {
   });
 
   it('keeps a history file like redis-cli, without AUTH lines, and recalls lines with Up', async () => {
+    // Each line with a part of its reply, to wait for before typing the next one.
     const lines = [
-      'echo first',
-      'auth secret',
-      'AUTH user secret',
-      'acl setuser x',
-      '2 auth again',
-      'echo "second"',
-      'echo "second"',
-      '"unbalanced',
+      ['echo first', '"first"'],
+      ['auth secret', 'ERR'],
+      ['AUTH user secret', 'WRONGPASS'],
+      ['acl setuser x', 'OK'],
+      ['2 auth again', 'ERR'],
+      ['echo "second"', '"second"'],
+      ['echo "second"', '"second"'],
+      ['"unbalanced', 'Invalid argument(s)'],
     ];
     const files: string[] = [];
     for (const cli of ['redis', 'kvik'] as const) {
@@ -302,11 +313,7 @@ describe('kvik cli interactive mode, driven through a terminal', () => {
       const pty = session(cli, []);
       try {
         await pty.waitForText(`${port}> `);
-        for (const line of lines) {
-          const from = pty.output.length;
-          pty.type(`${line}\r`);
-          await pty.waitForText(`${port}> `, from);
-        }
+        for (const [line, reply] of lines) await pty.command(line, reply, `${port}> `);
         pty.type('quit\r');
         assert.equal(await pty.exitCode(), 0);
         files.push(readFileSync(join(home, `${cli}-history`), 'latin1'));

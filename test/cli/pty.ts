@@ -67,6 +67,20 @@ export class PtySession {
     return this.waitFor(found, String(text), from);
   }
 
+  /** Types a line and waits for `reply`, then for `prompt` to be drawn again after it. */
+  async command(line: string, reply: string, prompt: string): Promise<void> {
+    const from = this.output.length;
+    this.type(`${line}\r`);
+    await this.waitFor(
+      (output) => {
+        const at = output.indexOf(reply);
+        return at >= 0 && output.indexOf(prompt, at) >= 0;
+      },
+      `${JSON.stringify(reply)} then the prompt after ${JSON.stringify(line)}`,
+      from,
+    );
+  }
+
   /** Types a line and waits for the next prompt ("> " at the end of the output). */
   async line(text: string): Promise<void> {
     const from = this.output.length;
