@@ -82,16 +82,7 @@ function searchGeneric(ctx: CommandContext, argv: string[], command: SearchComma
   const points = findPoints(zset, query.shape, query.any ? query.count : 0);
   if (points.length === 0 && query.storeKey === null) return ctx.reply.array(0);
   const returned = query.count === 0 || points.length < query.count ? points.length : query.count;
-  const sort = query.count !== 0 && query.sort === 'none' && !query.any ? 'asc' : query.sort;
-  if (sort !== 'none' || query.withDist || query.storeDist) {
-    const { lon, lat } = query.shape;
-    for (const point of points) point.dist = distance(lon, lat, point.lon, point.lat);
-  }
-  if (sort !== 'none') {
-    const compare = sort === 'asc' ? compareAscending : compareDescending;
-    if (returned === points.length) points.sort(compare);
-    else partialSort(points, compare, 0, returned - 1);
-  }
+  measureAndSort(points, returned, query.shape, query);
   const conversion = query.shape.conversion;
   if (query.storeKey === null) return replyPoints(ctx, points, returned, conversion, query);
   const event = command.centre === 'options' ? 'geosearchstore' : 'georadiusstore';
@@ -102,6 +93,28 @@ function searchGeneric(ctx: CommandContext, argv: string[], command: SearchComma
     query.storeDist ? conversion : 0,
     event,
   );
+}
+
+/**
+ * Measures the distances a sort, WITHDIST or STOREDIST needs, and sorts: a COUNT without ANY
+ * sorts by increasing distance when no order is given. Like Redis, all the points are sorted
+ * when all are returned (a stable sort, as glibc's qsort), otherwise only enough of them for the
+ * first `returned` (Redis's pqsort).
+ */
+function measureAndSort(
+  points: GeoPoint[],
+  returned: number,
+  shape: GeoShape,
+  query: SearchQuery,
+): void {
+  const sort = query.count !== 0 && query.sort === 'none' && !query.any ? 'asc' : query.sort;
+  if (sort !== 'none' || query.withDist || query.storeDist) {
+    for (const point of points) point.dist = distance(shape.lon, shape.lat, point.lon, point.lat);
+  }
+  if (sort === 'none') return;
+  const compare = sort === 'asc' ? compareAscending : compareDescending;
+  if (returned === points.length) points.sort(compare);
+  else partialSort(points, compare, 0, returned - 1);
 }
 
 /**
@@ -126,20 +139,7 @@ function parseQuery(
     storeDist: false,
   };
   const parts: ShapeParts = { centre: null, size: null, conversion: 1 };
-  let first: number;
-  if (command.centre === 'position') {
-    first = 6;
-    parts.centre = parsePosition(argv[2], argv[3]);
-    parseRadius(parts, argv, 4);
-  } else if (command.centre === 'member') {
-    first = 5;
-    if (zset !== undefined) {
-      parts.centre = memberPosition(zset, argv[2]);
-      parseRadius(parts, argv, 3);
-    }
-  } else {
-    first = command.storeFirst ? 3 : 2;
-  }
+  const first = parseFixedArguments(argv, command, zset, parts);
   let fromMember = false;
   let fromLonLat = false;
   let byRadius = false;
@@ -183,6 +183,31 @@ function parseQuery(
   checkCombinations(argv, command, query, fromMember || fromLonLat, byRadius || byBox);
   query.shape = zset === undefined ? null : shapeOf(parts);
   return query;
+}
+
+/**
+ * GEORADIUS's lon lat radius unit and GEORADIUSBYMEMBER's member radius unit (GEOSEARCH has
+ * none, GEOSEARCHSTORE its destination and source): returns where the options begin.
+ */
+function parseFixedArguments(
+  argv: string[],
+  command: SearchCommand,
+  zset: ZSetValue | undefined,
+  parts: ShapeParts,
+): number {
+  if (command.centre === 'position') {
+    parts.centre = parsePosition(argv[2], argv[3]);
+    parseRadius(parts, argv, 4);
+    return 6;
+  }
+  if (command.centre === 'member') {
+    if (zset !== undefined) {
+      parts.centre = memberPosition(zset, argv[2]);
+      parseRadius(parts, argv, 3);
+    }
+    return 5;
+  }
+  return command.storeFirst ? 3 : 2;
 }
 
 /** The checks Redis makes once every option is read. */

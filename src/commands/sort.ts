@@ -50,13 +50,7 @@ interface SortItem {
 
 function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): void {
   const options = parseOptions(argv, readOnly);
-  const source = ctx.read(argv[1]);
-  if (
-    source !== undefined &&
-    !(source instanceof ListValue || source instanceof SetValue || source instanceof ZSetValue)
-  ) {
-    throw new ReplyError(Err.wrongType);
-  }
+  const source = readSortable(ctx, argv[1]);
   if (
     source instanceof SetValue &&
     options.dontSort &&
@@ -70,30 +64,51 @@ function sortGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): vo
   }
   // Like Redis, SORT converts a sorted set it reads to the skiplist encoding.
   if (source instanceof ZSetValue) source.convertToSkiplist();
-  const size = source === undefined ? 0 : source instanceof ListValue ? source.length : source.size;
-  let [start, end] = limitRange(options, size);
-  let items: SortItem[];
-  if (options.dontSort && !(source instanceof SetValue)) {
-    // Lists and sorted sets keep their order (reversed by DESC): only the range is loaded.
-    items = orderedRange(source, start, end, options.desc);
-    end -= start;
-    start = 0;
-  } else {
-    items = allElements(source);
-  }
+  const { items, start, end } = loadItems(source, options);
   if (!options.dontSort && !weighAndSort(ctx, items, options, start, end)) {
     throw new ReplyError(Err.sortScoreNotDouble);
   }
   const results = outputOf(ctx, items, start, end, options.get);
-  if (options.store === null) {
-    ctx.reply.array(results.length);
-    for (const value of results) {
-      if (value === null) ctx.reply.nullBulk();
-      else ctx.reply.bulk(value);
-    }
-    return;
+  if (options.store !== null) return storeList(ctx, options.store, results);
+  ctx.reply.array(results.length);
+  for (const value of results) {
+    if (value === null) ctx.reply.nullBulk();
+    else ctx.reply.bulk(value);
   }
-  storeList(ctx, options.store, results);
+}
+
+/** The list, set or sorted set to sort, undefined for a missing key; WRONGTYPE otherwise. */
+function readSortable(
+  ctx: CommandContext,
+  key: string,
+): ListValue | SetValue | ZSetValue | undefined {
+  const value = ctx.read(key);
+  if (
+    value === undefined ||
+    value instanceof ListValue ||
+    value instanceof SetValue ||
+    value instanceof ZSetValue
+  ) {
+    return value;
+  }
+  throw new ReplyError(Err.wrongType);
+}
+
+/**
+ * The elements to sort and the ranks start..end (inclusive) LIMIT selects among them. BY nosort
+ * keeps the order of a list or sorted set (reversed by DESC), and then only the selected range is
+ * loaded.
+ */
+function loadItems(
+  source: ListValue | SetValue | ZSetValue | undefined,
+  options: SortOptions,
+): { items: SortItem[]; start: number; end: number } {
+  const size = source === undefined ? 0 : source instanceof ListValue ? source.length : source.size;
+  const [start, end] = limitRange(options, size);
+  if (options.dontSort && !(source instanceof SetValue)) {
+    return { items: orderedRange(source, start, end, options.desc), start: 0, end: end - start };
+  }
+  return { items: allElements(source), start, end };
 }
 
 function parseOptions(argv: string[], readOnly: boolean): SortOptions {
@@ -283,9 +298,8 @@ function lookupByPattern(ctx: CommandContext, pattern: string, element: string):
   const key = pattern.slice(0, star) + element + pattern.slice(star + 1, keyEnd);
   const value = ctx.read(key);
   if (value === undefined) return null;
-  if (hasField)
-    return value instanceof HashValue ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
-  return isString(value) ? stringBytes(value) : null;
+  if (!hasField) return isString(value) ? stringBytes(value) : null;
+  return value instanceof HashValue ? (value.get(pattern.slice(arrow + 2)) ?? null) : null;
 }
 
 /** The text before the first NUL byte, as C string functions see it. */
@@ -300,7 +314,7 @@ function cString(s: string): string {
  * accepted; NaN and results out of range (strtod's ERANGE: overflow, or an inexact result below
  * the smallest normal double) are not. Null when not a number.
  */
-export function sortScore(weight: string): number | null {
+function sortScore(weight: string): number | null {
   const whole = cString(weight);
   // An empty text converts nothing and leaves strtod at its end: Redis takes that as 0.
   if (whole === '') return 0;
