@@ -505,6 +505,14 @@ describe('random geo searches against redis-server', () => {
             if (options.count?.[1] === true) count.push('ANY');
             const query: Command = [...from, ...shape, ...options.sort, ...count];
             await pair.same('GEOSEARCH', 'g', ...query, 'WITHDIST', 'WITHHASH', 'WITHCOORD');
+            if (!options.box) {
+              const radius = [...from.slice(1), size, unit, ...options.sort, ...count];
+              const name = options.fromMember ? 'GEORADIUSBYMEMBER' : 'GEORADIUS';
+              await pair.same(name, 'g', ...radius, 'WITHDIST', 'WITHCOORD');
+              await pair.same(`${name}_RO`, 'g', ...radius, 'WITHHASH');
+              await pair.same(name, 'g', ...radius, 'STORE', 'radius');
+              await pair.same('ZRANGE', 'radius', '0', '-1', 'WITHSCORES');
+            }
             await pair.same('GEOSEARCHSTORE', 'stored', 'g', ...query);
             await pair.same('ZRANGE', 'stored', '0', '-1', 'WITHSCORES');
             // Stored distances are printed in full; glibc's sin, cos and asin round a few
