@@ -95,8 +95,11 @@ export class CliConnection {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_MS);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    const closed = () => this.fail(new ConnectionError('eof', 'Server closed the connection'));
+    // The server's FIN comes first: a write after it would fail as a broken pipe instead.
+    socket.on('end', closed);
     socket.on('error', (error) => this.fail(new ConnectionError('io', systemErrorText(error))));
-    socket.on('close', () => this.fail(new ConnectionError('eof', 'Server closed the connection')));
+    socket.on('close', closed);
   }
 
   /** Connects, or rejects with the system's text for the failure. */
@@ -113,10 +116,6 @@ export class CliConnection {
         resolve(new CliConnection(socket));
       });
     });
-  }
-
-  get isClosed(): boolean {
-    return this.failure !== null;
   }
 
   /**

@@ -60,7 +60,6 @@ export interface CliOptions {
   rdbFile?: string;
   intrinsicLatencySeconds: number;
   monoPalette: boolean;
-  verbose: boolean;
   /** The command and its arguments (or the --eval keys and arguments). */
   args: string[];
 }
@@ -109,7 +108,6 @@ export function parseOptions(
     pipeTimeoutSeconds: DEFAULT_PIPE_TIMEOUT,
     intrinsicLatencySeconds: 0,
     monoPalette: false,
-    verbose: false,
     args: [],
   };
   let tlsOptions: TlsOptions | undefined;
@@ -164,7 +162,8 @@ const FLAGS: Record<string, Setter> = {
   '--csv': (o) => (o.output = 'csv'),
   '--quoted-input': (o) => (o.quotedInput = true),
   '--no-auth-warning': (o) => (o.noAuthWarning = true),
-  '--verbose': (o) => (o.verbose = true),
+  // Accepted as redis-cli does; it only makes its cluster manager talkative.
+  '--verbose': () => undefined,
   '--tls': (_o, useTls) => void useTls(),
   '--insecure': (_o, useTls) => (useTls().insecure = true),
   '--scan': (o) => (o.mode = 'scan'),
@@ -360,7 +359,7 @@ Usage: kvik cli [OPTIONS] [cmd [arg [arg ...]]]
   --type <type>      Only list keys of this type with --scan.
   --intrinsic-latency <sec> Run a test to measure intrinsic system latency.
   --eval <file>      Send an EVAL command using the Lua script at <file>.
-  --verbose          Verbose mode.
+  --verbose          Accepted for compatibility; no effect.
   --no-auth-warning  Don't show warning message when using password on command
                      line interface.
   --help             Output this help and exit.

@@ -94,11 +94,6 @@ export class ReplyParser {
     return this.ready.length > 0;
   }
 
-  /** Bytes received that do not form a complete reply yet. */
-  get pendingBytes(): number {
-    return this.buf.length - this.pos + this.waitingBytes;
-  }
-
   /** Takes every received byte not yet parsed (used when switching a connection to raw reads). */
   takePending(): Buffer {
     const rest = Buffer.concat([this.buf.subarray(this.pos), ...this.waiting]);
