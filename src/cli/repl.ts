@@ -59,28 +59,27 @@ export async function repl(session: Session): Promise<number> {
 }
 
 /**
- * Ctrl-C while a command runs: it ends MONITOR and SUBSCRIBE (back to the prompt), anything
- * else ends the CLI with status 1, as redis-cli's SIGINT handler does.
+ * Ctrl-C that reaches the CLI as a signal (while a command runs, or at a prompt the terminal
+ * edits): it ends MONITOR and SUBSCRIBE (back to the prompt); anything else ends the CLI with
+ * status 1, as redis-cli's SIGINT handler does.
  */
 class Interruption {
-  private reject: ((error: Error) => void) | null = null;
+  private readonly interrupted: Promise<never>;
+  private fire: (error: Error) => void = () => undefined;
   private readonly onSigint = () => {
     if (this.session.monitorMode || this.session.pubsubMode) this.session.abortBlocking();
-    else this.reject?.(new CliExit(1));
+    else this.fire(new CliExit(1));
   };
 
   constructor(private readonly session: Session) {
+    this.interrupted = new Promise<never>((_, reject) => (this.fire = reject));
+    this.interrupted.catch(() => undefined);
     process.on('SIGINT', this.onSigint);
   }
 
-  /** Runs `work`, given up on when Ctrl-C ends the CLI. */
-  async guard<T>(work: Promise<T>): Promise<T> {
-    const abort = new Promise<never>((_, reject) => (this.reject = reject));
-    try {
-      return await Promise.race([work, abort]);
-    } finally {
-      this.reject = null;
-    }
+  /** Waits for `work`, or fails with the CLI's exit once Ctrl-C asked for it. */
+  guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.interrupted]);
   }
 
   dispose(): void {
@@ -141,7 +140,7 @@ async function lineLoop(state: ReplState, interrupted: Interruption): Promise<vo
     if (prompt) io.out(promptOf(session));
     let newline = pending.indexOf('\n');
     while (newline < 0) {
-      const chunk = await chunks.next();
+      const chunk = await interrupted.guard(chunks.next());
       if (chunk.done) {
         if (pending === '') return;
         newline = pending.length;

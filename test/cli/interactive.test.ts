@@ -233,15 +233,22 @@ describe('kvik cli interactive mode, driven through a terminal', () => {
     }
   });
 
-  it('Ctrl-C and Ctrl-D at the prompt leave with status 0', async () => {
-    for (const key of ['\x03', '\x04']) {
-      const pty = session('kvik', []);
-      try {
-        await pty.waitForText(`${port}> `);
-        pty.type(key);
-        assert.equal(await pty.exitCode(), 0);
-      } finally {
-        pty.close();
+  it('Ctrl-C and Ctrl-D at the prompt leave with status 0, Ctrl-C on a dumb terminal with 1', async () => {
+    const cases: [string, string, number][] = [
+      ['xterm', '\x03', 0],
+      ['xterm', '\x04', 0],
+      ['dumb', '\x03', 1],
+    ];
+    for (const cli of ['redis', 'kvik'] as const) {
+      for (const [term, key, status] of cases) {
+        const pty = session(cli, [], { TERM: term });
+        try {
+          await pty.waitForText(`${port}> `);
+          pty.type(key);
+          assert.equal(await pty.exitCode(), status, `${cli} on ${term}, ${JSON.stringify(key)}`);
+        } finally {
+          pty.close();
+        }
       }
     }
   });
