@@ -66,7 +66,6 @@ interface OpenCall {
   readonly command: Command;
   readonly argv: string[];
   readonly dirtyBefore: number;
-  readonly errorsBefore: number;
   readonly started: number;
   readonly topLevel: boolean;
 }
@@ -81,6 +80,8 @@ export class Gate {
   /** How many calls are running, one inside the other (EXEC and scripts call commands). */
   private depth = 0;
   private suspendRequested = false;
+  /** The error replies counted when the last call ended. */
+  private errorsSeen = 0;
   /** The call of a script that yielded to the event loop, until it finishes. */
   private suspended: OpenCall | null = null;
   private readonly bySpelling = new Map<string, Command>();
@@ -178,6 +179,16 @@ export class Gate {
     if (this.depth === 0) this.hooks.afterTopLevelCommand?.();
   }
 
+  /**
+   * A command refused outside the gate (called by a script): its error was counted, it counts as
+   * rejected, and that error does not make its caller a failed call (Redis's
+   * incrCommandStatsOnError).
+   */
+  rejectedElsewhere(ctx: CommandContext, command: Command | null): void {
+    if (command !== null) command.stats.rejectedCalls++;
+    this.errorsSeen = ctx.server.stats.totalErrorReplies;
+  }
+
   /** Whether the command running was called by another (inside EXEC or a script). */
   get nested(): boolean {
     return this.depth > 1;
@@ -195,7 +206,9 @@ export class Gate {
       this.hooks.unitStarted(ctx);
     }
     const dirtyBefore = keyspace.dirty;
-    const errorsBefore = ctx.server.stats.totalErrorReplies;
+    // A command failed when an error was counted since the last call ended, as Redis's
+    // prev_err_count: errors of commands it ran itself (a script's) are theirs, not its own.
+    if (topLevel) this.errorsSeen = ctx.server.stats.totalErrorReplies;
     ctx.command = command;
     ctx.propagateAs = null;
     this.depth++;
@@ -208,7 +221,7 @@ export class Gate {
     } finally {
       this.depth--;
     }
-    const call = { ctx, command, argv, dirtyBefore, errorsBefore, started, topLevel };
+    const call = { ctx, command, argv, dirtyBefore, started, topLevel };
     if (this.suspendRequested) {
       this.suspendRequested = false;
       this.depth++;
@@ -220,13 +233,15 @@ export class Gate {
 
   /** After a command's handler: statistics, propagation, the end of its execution unit. */
   private endCall(call: OpenCall): void {
-    const { ctx, command, argv, dirtyBefore, errorsBefore, started, topLevel } = call;
+    const { ctx, command, argv, dirtyBefore, started, topLevel } = call;
     const keyspace = ctx.keyspace;
     const micros = (performance.now() - started) * 1000;
     const stats = command.stats;
     stats.calls++;
     stats.usec += micros;
-    if (ctx.server.stats.totalErrorReplies > errorsBefore) stats.failedCalls++;
+    const errors = ctx.server.stats.totalErrorReplies;
+    if (errors > this.errorsSeen) stats.failedCalls++;
+    this.errorsSeen = errors;
     ctx.client.commandsProcessed++;
     ctx.server.stats.totalCommandsProcessed++;
     // The handler may have set it (TypeScript still sees the null assigned above).

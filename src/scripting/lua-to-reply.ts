@@ -9,16 +9,22 @@
 import type { ReplyWriter } from '../resp/reply.js';
 import { formatDouble17g } from '../resp/format.js';
 import type { LuaPtr, LuaRuntime } from './lua-engine.js';
+import { IGNORE_STATS } from './reply-to-lua.js';
 
 const INT64_MIN = -9223372036854775808n;
 
+/** Where a script's result goes. */
+export interface LuaReply {
+  readonly reply: ReplyWriter;
+  /** The script's protocol (redis.setresp), which decides how booleans convert. */
+  readonly resp: 2 | 3;
+  /** Errors sent without counting them in the statistics (a command's, counted already). */
+  uncountedErrors: number;
+}
+
 /** Writes the value on top of S as the reply, and pops it. */
-export function writeLuaValue(
-  lua: LuaRuntime,
-  S: LuaPtr,
-  reply: ReplyWriter,
-  scriptResp: 2 | 3,
-): void {
+export function writeLuaValue(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
+  const reply = out.reply;
   const api = lua.api;
   switch (api.lua_type(S, -1)) {
     case 4 /* string */:
@@ -29,13 +35,13 @@ export function writeLuaValue(
       break;
     case 1 /* boolean */: {
       const b = api.lua_toboolean(S, -1) !== 0;
-      if (scriptResp === 3) reply.boolean(b);
+      if (out.resp === 3) reply.boolean(b);
       else if (b) reply.integer(1);
       else reply.nullBulk();
       break;
     }
     case 5 /* table */:
-      writeTable(lua, S, reply, scriptResp);
+      writeTable(lua, S, out);
       break;
     default:
       reply.nullBulk();
@@ -71,12 +77,17 @@ function rawField(lua: LuaRuntime, S: LuaPtr, name: string): number {
   return lua.api.lua_rawget(S, -2);
 }
 
-function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 2 | 3): void {
+function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
   const api = lua.api;
+  const reply = out.reply;
   if (rawField(lua, S, 'err') === 4) {
     // Redis sends it with "-%s": the message as it is, its code included (or not).
-    reply.error(lua.toString(S, -1));
+    const message = lua.toString(S, -1);
     api.lua_settop(S, -2);
+    const counted = rawField(lua, S, IGNORE_STATS) !== 1;
+    api.lua_settop(S, -2);
+    reply.error(message, { counted });
+    if (!counted) out.uncountedErrors++;
     return;
   }
   api.lua_settop(S, -2);
@@ -112,7 +123,7 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 
   }
   for (const kind of ['map', 'set'] as const) {
     if (rawField(lua, S, kind) === 5) {
-      writeCollection(lua, S, reply, scriptResp, kind);
+      writeCollection(lua, S, out, kind);
       api.lua_settop(S, -2);
       return;
     }
@@ -128,19 +139,14 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, reply: ReplyWriter, scriptResp: 
   reply.array(count);
   for (let i = 1; i <= count; i++) {
     api.lua_rawgeti(S, -1, BigInt(i));
-    writeLuaValue(lua, S, reply, scriptResp);
+    writeLuaValue(lua, S, out);
   }
 }
 
 /** The map or set table on top: pairs, or keys, in the table's order. */
-function writeCollection(
-  lua: LuaRuntime,
-  S: LuaPtr,
-  reply: ReplyWriter,
-  scriptResp: 2 | 3,
-  kind: 'map' | 'set',
-): void {
+function writeCollection(lua: LuaRuntime, S: LuaPtr, out: LuaReply, kind: 'map' | 'set'): void {
   const api = lua.api;
+  const reply = out.reply;
   let count = 0;
   api.lua_pushnil(S);
   while (api.lua_next(S, -2) !== 0) {
@@ -154,12 +160,12 @@ function writeCollection(
     // Stack: table, key, value.
     if (kind === 'map') {
       api.lua_pushvalue(S, -2);
-      writeLuaValue(lua, S, reply, scriptResp);
-      writeLuaValue(lua, S, reply, scriptResp);
+      writeLuaValue(lua, S, out);
+      writeLuaValue(lua, S, out);
     } else {
       api.lua_settop(S, -2);
       api.lua_pushvalue(S, -1);
-      writeLuaValue(lua, S, reply, scriptResp);
+      writeLuaValue(lua, S, out);
     }
   }
 }

@@ -14,6 +14,20 @@ export function pushError(lua: LuaRuntime, S: LuaPtr, message: string): void {
   pushField(lua, S, 'err', message);
 }
 
+/**
+ * Pushes the error table of a command that failed for the script: its error is already counted
+ * in the error statistics, so the script's own error reply, if it ends on it, is not counted again
+ * (Redis's ignore_error_stats_update).
+ */
+export function pushCommandError(lua: LuaRuntime, S: LuaPtr, message: string): void {
+  pushError(lua, S, message);
+  lua.pushString(S, IGNORE_STATS);
+  lua.api.lua_pushboolean(S, 1);
+  lua.api.lua_rawset(S, -3);
+}
+
+export const IGNORE_STATS = 'ignore_error_stats_update';
+
 /** Pushes a one-field table {name=value} with a string value. */
 function pushField(lua: LuaRuntime, S: LuaPtr, name: string, value: string): void {
   const api = lua.api;
@@ -61,7 +75,7 @@ class ReplyReader {
         pushField(lua, S, 'ok', line);
         return;
       case 45 /* - */:
-        pushField(lua, S, 'err', line);
+        pushCommandError(lua, S, line);
         return;
       case 42 /* * */:
       case 62 /* > */: {

@@ -5,6 +5,7 @@
 import { ClientState } from '../dispatch/client-state.js';
 import { CommandContext } from '../dispatch/context.js';
 import type { ServerServices } from '../dispatch/services.js';
+import type { Command } from '../dispatch/table.js';
 import { ReplyWriter, type ErrorSink } from '../resp/reply.js';
 import { ScriptError, type ScriptHost } from './script-vm.js';
 
@@ -44,6 +45,12 @@ export class ScriptRun implements ScriptHost {
     /** Its command (FUNCTION STATS shows it). */
     readonly callerArgv: readonly string[],
     private readonly scriptCtx: CommandContext,
+    /** Counts a refused command's error (Redis's scriptCall error path). */
+    private readonly rejected: (
+      ctx: CommandContext,
+      command: Command | null,
+      error: string,
+    ) => void,
     private readonly threshold: number,
     /** False inside MULTI/EXEC: the transaction cannot be left half-run for the event loop. */
     private readonly canSuspend: boolean,
@@ -53,10 +60,22 @@ export class ScriptRun implements ScriptHost {
   }
 
   call(argv: string[]): string | ScriptError {
-    const server = this.scriptCtx.server;
-    const command = server.commands.lookup(argv);
-    if (command === undefined)
-      return new ScriptError('ERR Unknown Redis command called from script');
+    const ctx = this.scriptCtx;
+    const command = ctx.server.commands.lookup(argv);
+    const refusal = this.refusal(command, argv);
+    if (refusal !== null) {
+      this.rejected(ctx, command ?? null, refusal);
+      return new ScriptError(refusal);
+    }
+    if ((command as Command).isWrite) this.wrote = true;
+    ctx.reply.resp = this.resp;
+    ctx.server.call(ctx, command as Command, argv);
+    return ctx.reply.take();
+  }
+
+  /** Redis's checks of a command called from a script (scriptCall): the error, or null. */
+  private refusal(command: Command | undefined, argv: string[]): string | null {
+    if (command === undefined) return 'ERR Unknown Redis command called from script';
     const arity = command.arity;
     // A container without its subcommand (CONFIG alone) fails here: its arity is -2.
     if (
@@ -64,21 +83,13 @@ export class ScriptRun implements ScriptHost {
       argv.length < -arity ||
       command.handler === undefined
     ) {
-      return new ScriptError('ERR Wrong number of args calling Redis command from script');
+      return 'ERR Wrong number of args calling Redis command from script';
     }
-    if (command.flags.has('noscript')) {
-      return new ScriptError('ERR This Redis command is not allowed from script');
+    if (command.flags.has('noscript')) return 'ERR This Redis command is not allowed from script';
+    if (command.isWrite && this.options.readOnly) {
+      return 'ERR Write commands are not allowed from read-only scripts.';
     }
-    if (command.isWrite) {
-      if (this.options.readOnly) {
-        return new ScriptError('ERR Write commands are not allowed from read-only scripts.');
-      }
-      this.wrote = true;
-    }
-    const ctx = this.scriptCtx;
-    ctx.reply.resp = this.resp;
-    server.call(ctx, command, argv);
-    return ctx.reply.take();
+    return null;
   }
 
   setResp(resp: 2 | 3): void {

@@ -19,7 +19,7 @@ import {
 import { PRELUDE } from './lua/prelude.js';
 import { BIT_LIBRARY, STRUCT_LIBRARY } from './lua/bit-struct.js';
 import { CJSON_LIBRARY, CMSGPACK_LIBRARY } from './lua/cjson-cmsgpack.js';
-import { pushError, pushReply } from './reply-to-lua.js';
+import { pushCommandError, pushError, pushReply } from './reply-to-lua.js';
 import { readRegisterArgs } from './register-function.js';
 import { formatDouble } from './lua-to-reply.js';
 import { REDIS_VERSION } from '../server/info.js';
@@ -365,9 +365,8 @@ export class ScriptVM {
       reply = new ScriptError(`ERR ${(err as Error).message}`);
     }
     if (reply instanceof ScriptError) {
-      if (raise) return this.raise(S, reply.message);
-      pushError(this.lua, S, reply.message);
-      return 1;
+      pushCommandError(this.lua, S, reply.message);
+      return raise ? this.lua.api.lua_error(S) : 1;
     }
     const api = this.lua.api;
     api.lua_settop(S, 0);

@@ -18,6 +18,7 @@ import { Err } from '../dispatch/errors.js';
 import { parseInt64 } from '../dispatch/numbers.js';
 import { LuaRuntime } from './lua-engine.js';
 import { writeLuaValue } from './lua-to-reply.js';
+import { IGNORE_STATS } from './reply-to-lua.js';
 import { parseScriptShebang, type ScriptFlags } from './shebang.js';
 import { RunStatus, ScriptVM } from './script-vm.js';
 import { ScriptRun, scriptClientContext, type RunOptions } from './script-run.js';
@@ -31,6 +32,8 @@ export interface ScriptingDeps {
   suspendCall(): void;
   /** The suspended call is over. */
   finishSuspendedCall(): void;
+  /** A command the script called was refused before it ran (see Gate.rejectedElsewhere). */
+  commandRejected(ctx: CommandContext, command: Command | null): void;
   /** A client the script kept waiting goes on with what it has sent since. */
   resumeClient(clientId: number): void;
 }
@@ -246,6 +249,10 @@ export class Scripting {
       ctx,
       argv,
       this.ready(this.scriptCtx),
+      (scriptCtx, command, error) => {
+        this.deps.server.onErrorReply(error);
+        this.deps.commandRejected(scriptCtx, command);
+      },
       threshold,
       canSuspend,
     );
@@ -278,9 +285,18 @@ export class Scripting {
   private complete(run: ScriptRun, vm: ScriptVM, status: RunStatus): void {
     const lua = this.ready(this.runtime);
     const T = vm.resultState;
-    const reply = run.caller.reply;
-    if (status === RunStatus.Done) writeLuaValue(lua, T, reply, run.resp);
-    else reply.error(errorReplyOf(lua, T, run.options.name));
+    const out = { reply: run.caller.reply, resp: run.resp, uncountedErrors: 0 };
+    if (status === RunStatus.Done) {
+      writeLuaValue(lua, T, out);
+    } else {
+      const error = errorReplyOf(lua, T, run.options.name);
+      out.reply.error(error.message, { counted: error.counted });
+      if (!error.counted) out.uncountedErrors++;
+    }
+    // An error counted already (a command's) still makes the script's call a failed one, as Redis.
+    if (out.uncountedErrors > 0 && run.caller.command !== null) {
+      run.caller.command.stats.failedCalls += out.uncountedErrors;
+    }
     vm.finish();
     vm.host = null;
     this.running = null;
@@ -307,24 +323,31 @@ function lowerSha(sha: string): string {
 
 /**
  * A failed script's error reply from its error table {err=, source=, line=}: the message, then
- * where it was raised, as Redis 7.0 prints it.
+ * where it was raised, as Redis 7.0 prints it; not counted again when a command's error it is.
  */
-function errorReplyOf(lua: LuaRuntime, T: number, name: string): string {
+function errorReplyOf(
+  lua: LuaRuntime,
+  T: number,
+  name: string,
+): { message: string; counted: boolean } {
   const api = lua.api;
   if (api.lua_type(T, -1) !== 5 /* table */) {
-    return `ERR Error running script ${name}, ${lua.toString(T, -1).slice(0, 100)}`;
+    return {
+      message: `ERR Error running script ${name}, ${lua.toString(T, -1).slice(0, 100)}`,
+      counted: true,
+    };
   }
   const field = (key: string): string | null => {
     lua.pushString(T, key);
     const type = api.lua_rawget(T, -2);
-    const value = type === 4 || type === 3 ? lua.toString(T, -1) : null;
+    const value = type === 4 || type === 3 ? lua.toString(T, -1) : type === 1 ? 'true' : null;
     api.lua_settop(T, -2);
     return value;
   };
-  const message = field('err') ?? 'ERR unknown error';
+  const err = field('err') ?? 'ERR unknown error';
   const source = field('source');
   const line = field('line');
-  return source !== null && line !== null
-    ? `${message} script: ${name}, on ${source}:${line}.`
-    : message;
+  const message =
+    source !== null && line !== null ? `${err} script: ${name}, on ${source}:${line}.` : err;
+  return { message, counted: field(IGNORE_STATS) === null };
 }

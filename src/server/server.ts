@@ -70,6 +70,7 @@ export class KvikServer implements ServerServices {
     server: this,
     suspendCall: () => this.gate.suspendCurrent(),
     finishSuspendedCall: () => this.gate.finishSuspended(),
+    commandRejected: (ctx, command) => this.gate.rejectedElsewhere(ctx, command),
     resumeClient: (clientId) => this.connections.get(clientId)?.processInput(),
   });
   readonly tracking = new Tracking({

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
 
@@ -57,6 +58,24 @@ const CONVERSIONS = [
   'redis.setresp(3); return true',
   'redis.setresp(3); return false',
   'redis.setresp(3); return nil',
+  "return {1, {err='inner'}, 3}",
+  "return {map={[1]='one', [true]='t'}}",
+  'return {set={}}',
+  'return {map={}}',
+  'return {double=0/0}',
+  'return {double=-0.0}',
+  'return {double=1e300}',
+  'return {double=0.1}',
+  "return {big_number='12\\r\\n34'}",
+  "return {ok='OK', err=3}",
+  'return {1, 2, n=3}',
+  'return {n=3}',
+  'return 9007199254740993',
+  'return -0.0',
+  'return {true, false, true}',
+  'redis.setresp(3); return {true, false, nil, true}',
+  'redis.setresp(3); return {map={a=true}}',
+  "return string.rep('x', 100000)",
 ];
 
 /** What redis.call returns, seen from the script, for replies of every kind. */
@@ -87,6 +106,17 @@ const CALL_REPLIES = [
   "return redis.call('ECHO', -0.5)",
   "return redis.call('ECHO', 1e15)",
   "return redis.call('ECHO', 2^53)",
+  "return redis.call('ECHO', 0.1)",
+  "return redis.call('ECHO', 1/0)",
+  "return redis.call('ECHO', -0.0)",
+  "return redis.call('ECHO', 123456789012)",
+  "return redis.call('ECHO', 1e300)",
+  "return redis.call('ECHO', true)",
+  "return redis.call('ECHO', nil)",
+  "redis.setresp(3); return redis.call('HELLO')",
+  "redis.setresp(3); return redis.call('CONFIG', 'GET', 'maxmemory')",
+  "redis.setresp(3); redis.call('SET', 'x', 1); return redis.call('OBJECT', 'ENCODING', 'x')",
+  "redis.setresp(3); local r = redis.call('ZADD', 'z2', 'INCR', 1.5, 'm'); return {type(r), r.double}",
   "return redis.call('ECHO', '\\0binary\\255')",
   "redis.call('SELECT', 1); redis.call('SET', 'in1', 'x'); return redis.call('DBSIZE')",
   "return redis.call('DBSIZE')",
@@ -415,5 +445,33 @@ describe('Lua scripting against redis-server', () => {
       ['SCRIPT', 'LOAD'],
       ['SCRIPT', 'EXISTS'],
     ]);
+  });
+
+  it('errors of scripts and of their commands count once in INFO errorstats', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['SET', 's', 'abc'],
+      ['CONFIG', 'RESETSTAT'],
+    ]);
+    await sameScripts(pair, [
+      "return redis.call('INCR', 's')",
+      "return redis.pcall('INCR', 's')",
+      "return redis.call('nosuch')",
+      "return redis.pcall('nosuch')",
+      "error('x')",
+      "return {err='OWN failure'}",
+      'return redis.call()',
+      "local ok, e = pcall(redis.call, 'INCR', 's') return 1",
+    ]);
+    const stats = await pair.both('INFO', 'errorstats');
+    assert.equal(stats.kvik, stats.redis);
+    const commands = await pair.both('INFO', 'commandstats');
+    const line = (text: string, name: string) =>
+      text
+        .split('\r\n')
+        .find((l) => l.startsWith(`cmdstat_${name}:`))
+        ?.replace(/usec=\d+,usec_per_call=[\d.]+,/, '');
+    assert.equal(line(commands.kvik, 'eval'), line(commands.redis, 'eval'));
+    assert.equal(line(commands.kvik, 'incr'), line(commands.redis, 'incr'));
   });
 });

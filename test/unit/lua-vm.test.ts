@@ -42,7 +42,8 @@ function run(code: string, args: string[] = [], host: ScriptHost = hostWith({}))
   vm.host = host;
   const status = vm.start('script', ref, [], args);
   const reply = new ReplyWriter({ onErrorReply: () => undefined });
-  if (status === RunStatus.Done) writeLuaValue(runtime, vm.resultState, reply, 2);
+  if (status === RunStatus.Done)
+    writeLuaValue(runtime, vm.resultState, { reply, resp: 2, uncountedErrors: 0 });
   else reply.raw(status === RunStatus.Failed ? '-failed\r\n' : '-suspended\r\n');
   vm.finish();
   vm.host = null;
