@@ -3,20 +3,21 @@
  * compiled to WebAssembly), driven through its raw C API.
  *
  * Why wasmoon. Candidates from the npm registry, measured against redis-server 7.0 on 158 probes of
- * number formatting, string.format, tonumber, error messages and library behaviour, and on a
- * round trip of `return redis.call('INCR', KEYS[1])` through a JS callback:
- *  - wasmoon 1.16 (Lua 5.4, C in wasm): 121/158 probes identical out of the box; every remaining
- *    difference but one is bridged in Lua by the prelude (5.1 number printing in tostring,
- *    string.format and table.concat, %d of non-integers, 5.1 error word order, unpack, getn ...).
- *    Its C library (printf, patterns, sort) is the real one, integers are 64-bit. 2.8 us per
- *    round trip through the raw exports.
+ * number printing, string.format, tonumber, error messages and library behaviour, and on a round
+ * trip of `return redis.call('INCR', KEYS[1])` through a JS callback:
+ *  - wasmoon 1.16 (Lua 5.4, C in wasm): 121/158 probes identical as it comes. The prelude bridges
+ *    most of the rest (5.1 number printing in tostring, string.format and table.concat, %d of
+ *    non-integers, 5.1 error word order, unpack, getn, loadstring, math.mod ...). Its C library
+ *    (printf, patterns, sort) is the real one and its integers are 64-bit. 2.8 us per round trip
+ *    through the raw exports.
  *  - fengari 0.1.5 (Lua 5.3 reimplemented in JS): 90/158 (114 with LUA_COMPAT_FLOATSTRING);
- *    32-bit integers (2147483647 + 1 wraps, ms timestamps overflow), %g/%e and inf/nan printed
- *    the JavaScript way. 5.7 us per round trip.
+ *    32-bit integers (2147483647 + 1 wraps, millisecond timestamps overflow), %g, %e, inf and nan
+ *    printed the JavaScript way. 5.7 us per round trip.
  *  - lua-wasm-bindings 0.5 ships a genuine Lua 5.1.5 in wasm, but exports no way to call back
  *    into JS (no lua_pushcclosure) nor binary-safe strings: redis.call cannot be built on it.
- * The one difference left with wasmoon: the `..` operator prints an integral float as "5.0"
- * where Lua 5.1 prints "5" (the VM formats it, no library function is involved).
+ * What stays visible of 5.4 (docs/compatibility.md): the `..` operator prints an integral float
+ * as "5.0" where 5.1 prints "5" (the VM formats it, no library function is involved), 5.3 syntax
+ * (`//`, bitwise operators) compiles, and tables iterate in another order.
  *
  * wasmoon's own JS wrappers (a debug build: every export goes through an assertion wrapper)
  * cost 40% more per call, so the raw WebAssembly exports are taken from the instance and used
