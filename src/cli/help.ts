@@ -53,6 +53,10 @@ export class CommandHelp {
     return new CommandHelp([]);
   }
 
+  get isEmpty(): boolean {
+    return this.commands.length === 0;
+  }
+
   /**
    * The text of `help <args>`: a command and its subcommands, or a group's commands. The lines
    * end in "\r\n" as redis-cli writes them.

@@ -207,6 +207,8 @@ async function runLine(state: ReplState, line: string): Promise<LineResult> {
       io.out(`(${fixed(elapsed / 1000, 2)}s)\n`);
     }
   }
+  // Started without a server: the help arrives with the first connection.
+  if (state.help.isEmpty && session.conn !== null) state.help = await session.commandHelp();
   return { exit: false, remembered };
 }
 

@@ -394,9 +394,9 @@ export class Session {
     this.io.out((await this.commandHelp()).output(args));
   }
 
-  /** Help built from the server's COMMAND DOCS, asked once. */
+  /** Help built from the server's COMMAND DOCS, asked until a server answered. */
   async commandHelp(): Promise<CommandHelp> {
-    if (this.help === null) {
+    if (this.help === null || this.help.isEmpty) {
       await this.connect({ quiet: true });
       const docs = await this.command('COMMAND', 'DOCS');
       this.help =
