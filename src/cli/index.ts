@@ -31,7 +31,7 @@ export async function runCli(
     return parsed.code;
   }
   io.err(parsed.warning);
-  const session = new Session(asBytes(parsed.options), io);
+  const session = new Session(parsed.options, io);
   try {
     return await run(session);
   } catch (error) {
@@ -121,24 +121,4 @@ async function evalMode(session: Session, file: string): Promise<number> {
   const argv = comma < 0 ? [] : args.slice(comma + 1);
   const ok = await session.issueCommand(['EVAL', script, String(keys.length), ...keys, ...argv]);
   return ok ? 0 : 1;
-}
-
-/**
- * Values sent to the server as bytes: Node decodes the command line as UTF-8, the protocol code
- * works on latin1 strings (one char per byte).
- */
-function asBytes(options: CliOptions): CliOptions {
-  const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-  const maybe = (s: string | undefined) => (s === undefined ? undefined : bytes(s));
-  return {
-    ...options,
-    args: options.args.map(bytes),
-    auth: maybe(options.auth),
-    user: maybe(options.user),
-    pattern: maybe(options.pattern),
-    scanType: maybe(options.scanType),
-    stdinTag: maybe(options.stdinTag),
-    bulkDelimiter: bytes(options.bulkDelimiter),
-    replyDelimiter: bytes(options.replyDelimiter),
-  };
 }

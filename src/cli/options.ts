@@ -1,10 +1,11 @@
 /**
  * The command line of `kvik cli`: redis-cli's options, parsed with redis-cli's rules (an option
  * missing its value, or an unknown one, is refused; the first word not starting with "-" begins
- * the command).
+ * the command). Values sent to the server come out as byte strings.
  */
 import type { TlsOptions } from './connection.js';
 import type { OutputMode } from './format.js';
+import { splitInlineArgs } from '../resp/inline.js';
 
 export type CliMode =
   | 'command'
@@ -126,8 +127,14 @@ export function parseOptions(
       return new OptionsExit(0, usage(version), '');
     } else if (arg === '-v' || arg === '--version') {
       return new OptionsExit(0, `kvik cli ${version}\n`, '');
+    } else if (arg === '--quoted-pattern' && hasValue) {
+      const words = splitInlineArgs(bytes(value()));
+      if (words === null || words.length !== 1) {
+        return new OptionsExit(1, '', 'Invalid quoted string specified for --quoted-pattern.\n');
+      }
+      options.pattern = words[0];
     } else if (arg === '-u' && hasValue) {
-      const failure = applyUri(options, value(), useTls);
+      const failure = applyUri(options, bytes(value()), useTls);
       if (failure) return new OptionsExit(1, '', failure);
     } else if (arg.startsWith('-')) {
       return new OptionsExit(1, '', `Unrecognized option or bad number of args for: '${arg}'\n`);
@@ -135,7 +142,7 @@ export function parseOptions(
       break;
     }
   }
-  options.args = argv.slice(i);
+  options.args = argv.slice(i).map(bytes);
   options.tls = tlsOptions;
   let warning = '';
   if (!options.noAuthWarning && options.auth !== undefined) {
@@ -143,7 +150,7 @@ export function parseOptions(
       "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n";
   }
   if (options.auth === undefined && env.REDISCLI_AUTH !== undefined) {
-    options.auth = env.REDISCLI_AUTH;
+    options.auth = bytes(env.REDISCLI_AUTH);
   }
   return { options, warning };
 }
@@ -187,12 +194,12 @@ const VALUED: Record<string, ValueSetter> = {
   '-r': (o, v) => (o.repeat = atoi(v)),
   '-i': (o, v) => (o.intervalMicros = Math.trunc(atof(v) * 1_000_000)),
   '-n': (o, v) => (o.dbnum = atoi(v)),
-  '-a': (o, v) => (o.auth = v),
-  '--pass': (o, v) => (o.auth = v),
-  '--user': (o, v) => (o.user = v),
-  '-X': (o, v) => (o.stdinTag = v),
-  '-d': (o, v) => (o.bulkDelimiter = v),
-  '-D': (o, v) => (o.replyDelimiter = v),
+  '-a': (o, v) => (o.auth = bytes(v)),
+  '--pass': (o, v) => (o.auth = bytes(v)),
+  '--user': (o, v) => (o.user = bytes(v)),
+  '-X': (o, v) => (o.stdinTag = bytes(v)),
+  '-d': (o, v) => (o.bulkDelimiter = bytes(v)),
+  '-D': (o, v) => (o.replyDelimiter = bytes(v)),
   '--show-pushes': (o, v) => (o.showPushes = /^(yes|y|1|true)$/i.test(v)),
   '--sni': (_o, v, useTls) => (useTls().sni = v),
   '--cacert': (_o, v, useTls) => (useTls().cacert = v),
@@ -200,9 +207,9 @@ const VALUED: Record<string, ValueSetter> = {
   '--cert': (_o, v, useTls) => (useTls().cert = v),
   '--key': (_o, v, useTls) => (useTls().key = v),
   '--eval': (o, v) => (o.evalFile = v),
-  '--pattern': (o, v) => (o.pattern = v),
+  '--pattern': (o, v) => (o.pattern = bytes(v)),
   '--count': (o, v) => (o.scanCount = atoi(v)),
-  '--type': (o, v) => (o.scanType = v),
+  '--type': (o, v) => (o.scanType = bytes(v)),
   '--memkeys-samples': (o, v) => {
     o.mode = 'memkeys';
     o.memkeysSamples = atoi(v);
@@ -277,6 +284,14 @@ function percentDecode(text: string): string | undefined {
     i += 2;
   }
   return out;
+}
+
+/**
+ * What is sent to the server is bytes, held as latin1 strings (one char per byte); Node hands
+ * the command line over decoded from UTF-8.
+ */
+function bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
 
 /** C's atoi: leading whitespace, an optional sign, digits; 0 when there are none. */

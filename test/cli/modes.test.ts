@@ -101,6 +101,8 @@ describe('kvik cli modes against redis-cli 7.0', () => {
     await assertSameBothWays(port, ['--scan', '--pattern', 'list:*']);
     await assertSameBothWays(port, ['--scan', '--pattern', 'quoted*']);
     await assertSame(port, ['--scan', '--pattern', '*:1*', '-i', '0.001']);
+    await assertSameBothWays(port, ['--scan', '--quoted-pattern', '"quoted \\"key\\"\\x0a"']);
+    await assertSame(port, ['--scan', '--quoted-pattern', '"unbalanced']);
   });
 
   it('--scan --count and --type pass COUNT and TYPE to SCAN', async () => {

@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RawClient } from '../helpers/raw-client.js';
 import { freePort, startReference, type ReferenceServer } from '../helpers/servers.js';
-import { assertSame, assertSameBothWays, kvikCli } from './harness.js';
+import {
+  assertSame,
+  assertSameBothWays,
+  kvikCli,
+  kvikCliProcess,
+  redisCli,
+  type RunOptions,
+} from './harness.js';
 
 let reference: ReferenceServer;
 let port: number;
@@ -231,6 +238,30 @@ describe('kvik cli options behave as redis-cli 7.0 options', () => {
 
   it('--tls refuses a server its CA did not sign', async () => {
     await assertSameBothWays(port, ['-p', String(tlsPort), '--tls', 'PING']);
+  });
+
+  it('arguments go to the server as the UTF-8 bytes of the command line', async () => {
+    await assertSameBothWays(port, ['ECHO', 'héllo wörld ✓']);
+    await assertSameBothWays(port, ['-a', 'pässword', 'PING']);
+    await assertSame(port, ['--scan', '--pattern', 'ü*']);
+  });
+
+  it('as a process, raw in a pipe and formatted on a terminal, exiting as redis-cli does', async () => {
+    const cases: [string[], RunOptions][] = [
+      [['-3', 'DEBUG', 'PROTOCOL', 'map'], { tty: true }],
+      [['LRANGE', 'nosuchkey', '0', '-1'], { tty: true }],
+      [['-n', '3', 'GET', 'in3'], {}],
+      [['-e', 'NOSUCHCOMMAND'], {}],
+      [['-x', 'ECHO'], { stdin: 'from\nstdin\xff' }],
+      [['-3', 'DEBUG', 'PROTOCOL', 'bignum'], { tty: true }],
+    ];
+    await Promise.all(
+      cases.map(async ([args, options]) => {
+        const expected = await redisCli(port, args, options);
+        const actual = await kvikCliProcess(port, args, options);
+        assert.deepEqual(actual, expected, JSON.stringify(args));
+      }),
+    );
   });
 
   it('--help and --version answer without connecting', async () => {
