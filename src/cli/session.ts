@@ -291,7 +291,7 @@ export class Session {
     }
   }
 
-  /** What redis-cli remembers from a successful reply: database, transaction, protocol. */
+  /** What redis-cli remembers from a reply: the selected database, an open transaction. */
   private async trackState(name: string, argv: string[]): Promise<void> {
     const failed = this.lastReplyType === 'error';
     if (name === 'select' && argv.length === 2 && !failed) {
@@ -314,8 +314,8 @@ export class Session {
   }
 
   /**
-   * Reads and prints one reply. False when the connection was lost in the REPL (the caller
-   * reconnects); other failures end the CLI.
+   * Reads and prints one reply. False when the connection was lost in the REPL (the next
+   * command connects again); other failures end the CLI.
    */
   async readReply(verbatim: boolean): Promise<boolean> {
     let reply: Reply;
