@@ -161,7 +161,7 @@ export class Stream implements CollectionValue {
 
   /** The last live entry's ID (Redis's streamLastValidID); 0-0 when empty. */
   lastValidId(): StreamId {
-    return this.range(MIN_ID, MAX_ID, 1, true)[0]?.id ?? MIN_ID;
+    return this.length === 0 ? MIN_ID : this.edgeId(false, true);
   }
 
   /**
@@ -357,6 +357,9 @@ export class Stream implements CollectionValue {
   /** The index of the last node whose master ID is <= id, or -1. */
   private nodeIndexFor(id: StreamId): number {
     const nodes = this.nodes;
+    // Readers of new entries (XREAD, XREADGROUP >) mostly ask for the tail.
+    const last = nodes.length - 1;
+    if (last >= 0 && compareIds(nodes[last].master, id) <= 0) return last;
     let lo = 0;
     let hi = nodes.length;
     while (lo < hi) {
