@@ -6,7 +6,7 @@ import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { parseInt64 } from '../dispatch/numbers.js';
-import type { Stream, StreamEntry } from '../datatypes/stream.js';
+import { Stream, type StreamEntry } from '../datatypes/stream.js';
 import {
   formatId,
   nextId,
@@ -15,7 +15,6 @@ import {
   type IdParseOptions,
   type StreamId,
 } from '../datatypes/stream-id.js';
-import { typeOf } from '../keyspace/values.js';
 import type { ReadEntry } from './stream-delivery.js';
 
 export { optionName } from './string-common.js';
@@ -31,8 +30,7 @@ export function writeStream(ctx: CommandContext, key: string): Stream | undefine
 }
 
 function asStream(value: ReturnType<CommandContext['read']>): Stream | undefined {
-  if (value === undefined) return undefined;
-  if (typeOf(value) === 'stream') return value as Stream;
+  if (value === undefined || value instanceof Stream) return value;
   throw new ReplyError(Err.wrongType);
 }
 

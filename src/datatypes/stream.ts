@@ -96,7 +96,7 @@ export class Stream implements CollectionValue {
       node = new StreamNode(
         id,
         this.masterFields(args, from, count),
-        nodeSizeGuess(elementBytes, count, limits),
+        nodeSizeGuess(args, from, count, limits),
       );
       this.nodes.push(node);
       this.rax.insert(id);
@@ -387,18 +387,20 @@ export class Stream implements CollectionValue {
 const UNLIMITED_ENTRIES_GUESS = 128;
 
 /**
- * The room a new node likely needs, from its first entry and the limits, so that it is allocated
- * once rather than grown step by step: entries like the first one (values and their lengths, a
- * few bytes of header), up to the entry limit, within the byte limit.
+ * The room a new node likely needs, so that it is allocated once rather than grown step by step:
+ * entries like its first one as later entries store them (the values, a length byte each, three
+ * header bytes), up to the entry limit, within about the byte limit.
  */
 function nodeSizeGuess(
-  elementBytes: number,
+  args: readonly string[],
+  from: number,
   count: number,
   limits: NodeLimits,
 ): { bytes: number; entries: number } {
   const entries =
     limits.maxEntries > 0 ? Math.min(limits.maxEntries, 1024) : UNLIMITED_ENTRIES_GUESS;
-  const entryBytes = elementBytes + 2 * count + 8;
+  let entryBytes = 3 + count;
+  for (let i = from + 1; i < from + 2 * count; i += 2) entryBytes += args[i].length;
   // A node stops growing once it passes stream-node-max-bytes (listpack bytes, more than ours).
   const maxBytes = (limits.maxBytes > 0 ? Math.min(limits.maxBytes, 65536) : 65536) + entryBytes;
   return { bytes: Math.min(entryBytes * entries, maxBytes), entries };
