@@ -175,7 +175,7 @@ export class Gate {
     if (call === null) return;
     this.suspended = null;
     this.depth--;
-    this.endCall(call);
+    this.endCall(call.ctx, call.command, call.argv, call.dirtyBefore, call.started, call.topLevel);
     if (this.depth === 0) this.hooks.afterTopLevelCommand?.();
   }
 
@@ -221,19 +221,24 @@ export class Gate {
     } finally {
       this.depth--;
     }
-    const call = { ctx, command, argv, dirtyBefore, started, topLevel };
     if (this.suspendRequested) {
       this.suspendRequested = false;
       this.depth++;
-      this.suspended = call;
+      this.suspended = { ctx, command, argv, dirtyBefore, started, topLevel };
       return;
     }
-    this.endCall(call);
+    this.endCall(ctx, command, argv, dirtyBefore, started, topLevel);
   }
 
   /** After a command's handler: statistics, propagation, the end of its execution unit. */
-  private endCall(call: OpenCall): void {
-    const { ctx, command, argv, dirtyBefore, started, topLevel } = call;
+  private endCall(
+    ctx: CommandContext,
+    command: Command,
+    argv: string[],
+    dirtyBefore: number,
+    started: number,
+    topLevel: boolean,
+  ): void {
     const keyspace = ctx.keyspace;
     const micros = (performance.now() - started) * 1000;
     const stats = command.stats;

@@ -62,7 +62,7 @@ export class Propagation {
       this.send(dbs[count - 1], EXEC);
     }
     // Sent: the slots let go of the arguments.
-    argvs.fill(null, 0, count);
+    for (let i = 0; i < count; i++) argvs[i] = null;
   }
 
   private send(dbId: number, argv: string[]): void {

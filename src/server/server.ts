@@ -90,6 +90,8 @@ export class KvikServer implements ServerServices {
   private readonly connections = new Map<number, Connection>();
   /** The buffer every connection reads into; each read is parsed before the next (socket-reader.ts). */
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
+  /** latency-tracking, kept here because every command reads it. */
+  private latencyTracking = true;
   /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
   private readonly pausedConnections = new Set<Connection>();
   private readonly pendingOutput = new Set<Connection>();
@@ -168,7 +170,7 @@ export class KvikServer implements ServerServices {
       },
       afterTopLevelCommand: () => this.blocking.serveReadyKeys(),
       commandExecuted: (ctx, command, argv, micros) => {
-        if (this.config.boolValue('latency-tracking')) this.latency.record(command, micros);
+        if (this.latencyTracking) this.latency.record(command, micros);
         if (ctx.client.tracking !== null && command.flags.has('readonly')) {
           this.tracking.rememberKeys(ctx.client, command, argv);
         }
@@ -416,6 +418,7 @@ export class KvikServer implements ServerServices {
     if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
+    else if (name === 'latency-tracking') this.latencyTracking = this.config.boolValue(name);
     else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) void this.rebind();
   }
 
