@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { IndexedDict } from '../../src/datatypes/indexed-dict.js';
+
+/** Asserts the dict holds exactly the model's entries, each findable at a dense slot. */
+function assertSame(dict: IndexedDict<number>, model: Map<string, number>): void {
+  assert.equal(dict.size, model.size);
+  assert.equal(dict.keys().length, model.size);
+  for (const [key, value] of model) {
+    const slot = dict.slotOf(key);
+    assert.ok(slot >= 0 && slot < dict.size, `slot of ${JSON.stringify(key)}`);
+    assert.equal(dict.keyAt(slot), key);
+    assert.equal(dict.valueAt(slot), value);
+    assert.equal(dict.get(key), value);
+    assert.equal(dict.has(key), true);
+  }
+  assert.deepEqual(new Set(dict.keys()), new Set(model.keys()));
+}
+
+const keys = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('', 'a', 'b', 'ab', 'ba', '\0', '\0\0', 'key:1', 'key:2'),
+  fc.integer({ min: 0, max: 300 }).map((i) => `k${i}`),
+);
+
+describe('IndexedDict', () => {
+  it('behaves like a Map under any sequence of sets and deletes, with dense slots', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), keys, fc.integer()), { maxLength: 400 }),
+        (ops) => {
+          const dict = new IndexedDict<number>();
+          const model = new Map<string, number>();
+          for (const [isSet, key, value] of ops) {
+            if (isSet) {
+              dict.set(key, value);
+              model.set(key, value);
+            } else {
+              assert.equal(dict.delete(key), model.delete(key));
+            }
+            assert.equal(dict.get(key), model.get(key));
+          }
+          assertSame(dict, model);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('grows to many entries and shrinks back, keeping every key findable', () => {
+    const dict = new IndexedDict<number>();
+    const model = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      dict.set(`key:${i}`, i);
+      model.set(`key:${i}`, i);
+    }
+    assertSame(dict, model);
+    for (let i = 0; i < 50_000; i += 1 + (i % 3)) {
+      assert.equal(dict.delete(`key:${i}`), true);
+      model.delete(`key:${i}`);
+    }
+    assertSame(dict, model);
+    for (const key of [...model.keys()]) dict.delete(key);
+    assert.equal(dict.size, 0);
+    assert.equal(dict.get('key:1'), undefined);
+    dict.set('again', 1);
+    assert.equal(dict.get('again'), 1);
+  });
+
+  it('keeps each entry’s metadata word with it when another entry moves into a deleted slot', () => {
+    const dict = new IndexedDict<string>();
+    for (let i = 0; i < 100; i++) dict.set(`k${i}`, `v${i}`, i);
+    for (let i = 0; i < 100; i += 2) dict.delete(`k${i}`);
+    for (let i = 1; i < 100; i += 2) assert.equal(dict.metaAt(dict.slotOf(`k${i}`)), i);
+    dict.setMetaAt(dict.slotOf('k7'), 70);
+    dict.delete('k1');
+    assert.equal(dict.metaAt(dict.slotOf('k7')), 70);
+  });
+
+  it('a scan returns every entry present throughout, while entries are added and deleted', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.boolean()), { maxLength: 100 }),
+        fc.integer({ min: 1, max: 20 }),
+        (initial, churn, count) => {
+          const dict = new IndexedDict<null>();
+          for (let i = 0; i < initial; i++) dict.set(`k${i}`, null);
+          const stable = new Set(dict.keys().filter((_, i) => i % 2 === 0));
+          const seen = new Set<string>();
+          let cursor = 0;
+          let step = 0;
+          do {
+            cursor = dict.scan(cursor, count, (key) => seen.add(key));
+            const change = churn[step++];
+            if (change !== undefined) {
+              const key = `k${change[0]}`;
+              if (change[1]) dict.set(key, null);
+              else if (!stable.has(key)) dict.delete(key);
+            }
+          } while (cursor !== 0);
+          for (const key of stable) assert.ok(seen.has(key), `${key} was not returned`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('clear empties it for reuse', () => {
+    const dict = new IndexedDict<number>();
+    for (let i = 0; i < 1000; i++) dict.set(String(i), i);
+    dict.clear();
+    assert.equal(dict.size, 0);
+    assert.equal(dict.has('1'), false);
+    dict.set('1', 1);
+    assert.deepEqual([...dict.entries()], [['1', 1]]);
+  });
+});
