@@ -22,6 +22,22 @@ async function sameNext(pair: DiffPair): Promise<string> {
   return kvik;
 }
 
+/**
+ * Reads `count` messages on both sides and compares them as a multiset: Redis 7.0 keeps patterns
+ * in a hash table, so a channel several patterns match is delivered in hash order, which differs
+ * from run to run.
+ */
+async function sameMessagesUnordered(pair: DiffPair, count: number): Promise<void> {
+  const redis: string[] = [];
+  const kvik: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const [r, k] = await Promise.all([pair.redis.readReply(), pair.kvik.readReply()]);
+    redis.push(r);
+    kvik.push(k);
+  }
+  assert.deepEqual(kvik.sort(), redis.sort());
+}
+
 /** Sends a command whose reply is several frames (SUBSCRIBE a b ...) and compares them all. */
 async function sameFrames(pair: DiffPair, frames: number, ...args: string[]): Promise<void> {
   await pair.same(...args);
@@ -170,8 +186,7 @@ describe('PSUBSCRIBE against redis-server', () => {
     await subscriber.same('PSUBSCRIBE', 'news.*');
     for (const channel of ['news.it', 'news.', 'news', 'hallo', 'hbllo', 'xby', 'xay', 'a*b']) {
       const receivers = await publisher.same('PUBLISH', channel, `to ${channel}`);
-      const count = Number(receivers.slice(1, -2));
-      for (let i = 0; i < count; i++) await sameNext(subscriber);
+      await sameMessagesUnordered(subscriber, Number(receivers.slice(1, -2)));
     }
     await publisher.same('PUBLISH', 'bz', 'one');
     await sameNext(subscriber);
