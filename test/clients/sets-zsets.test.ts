@@ -1,42 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { describe, it } from 'node:test';
+import { useClientLibraries } from '../helpers/client-libraries.js';
 
-type NodeRedis = ReturnType<typeof createClient>;
-
-let kvik: RunningServer;
-const ioredisClients: Redis[] = [];
-const nodeRedisClients: NodeRedis[] = [];
-
-before(async () => {
-  kvik = await startServer({ port: 0 });
-});
-
-after(async () => {
-  for (const client of ioredisClients) client.disconnect();
-  for (const client of nodeRedisClients) if (client.isOpen) client.destroy();
-  await kvik.close();
-});
-
-async function ioredis(protocol: 2 | 3): Promise<Redis> {
-  const client = new Redis({ port: kvik.port, host: '127.0.0.1', protocol });
-  ioredisClients.push(client);
-  await client.ping();
-  return client;
-}
-
-async function nodeRedis(RESP: 2 | 3): Promise<NodeRedis> {
-  const client = createClient({
-    socket: { port: kvik.port, host: '127.0.0.1' },
-    RESP,
-  }) as NodeRedis;
-  client.on('error', () => undefined);
-  nodeRedisClients.push(client);
-  await client.connect();
-  return client;
-}
+const { ioredis, nodeRedis } = useClientLibraries();
 
 for (const protocol of [2, 3] as const) {
   describe(`ioredis sets and sorted sets over RESP${protocol}`, () => {
