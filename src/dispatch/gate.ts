@@ -3,6 +3,7 @@
  * arity and authentication from its declaration, queue it inside MULTI, run it, count it, and
  * propagate what it wrote. Handlers never re-check any of this.
  */
+import { performance } from 'node:perf_hooks';
 import type { CommandContext } from './context.js';
 import { ReplyError } from './context.js';
 import { Err } from './errors.js';
@@ -79,6 +80,12 @@ export const enum GateResult {
 export class Gate {
   /** How many calls are running, one inside the other (EXEC and scripts call commands). */
   private depth = 0;
+  /**
+   * While a connection runs a batch of pipelined commands (see beginBatch), the clock reading
+   * that ended the last top-level command; -1 when the next one must read the clock.
+   */
+  private batchClock = -1;
+  private inBatch = false;
   private suspendRequested = false;
   /** The error replies counted when the last call ended. */
   private errorsSeen = 0;
@@ -117,7 +124,7 @@ export class Gate {
       this.reject(ctx, command, Err.wrongArity(command.fullName));
       return GateResult.Done;
     }
-    if (command.flags.has('protected')) {
+    if (command.isProtected) {
       const refusal = this.hooks.protectedRefusal(ctx, command);
       if (refusal !== null) {
         this.reject(ctx, command, refusal);
@@ -189,6 +196,22 @@ export class Gate {
     this.errorsSeen = ctx.server.stats.totalErrorReplies;
   }
 
+  /**
+   * A connection is about to run the commands it has read, back to back: each command then starts
+   * at the clock reading that ended the one before (a clock read can cost hundreds of ns; a
+   * command's duration then includes reading its arguments). endBatch() must follow before
+   * control returns to the event loop.
+   */
+  beginBatch(): void {
+    this.inBatch = true;
+    this.batchClock = -1;
+  }
+
+  endBatch(): void {
+    this.inBatch = false;
+    this.batchClock = -1;
+  }
+
   /** Whether the command running was called by another (inside EXEC or a script). */
   get nested(): boolean {
     return this.depth > 1;
@@ -198,7 +221,7 @@ export class Gate {
   call(ctx: CommandContext, command: Command, argv: string[]): void {
     const keyspace = ctx.keyspace;
     const topLevel = this.depth === 0;
-    const started = performance.now();
+    const started = topLevel && this.batchClock >= 0 ? this.batchClock : performance.now();
     if (topLevel) {
       // One time for the whole command, transaction or script, as Redis's fixed_time_expire,
       // taken from the same clock reading as the duration.
@@ -240,7 +263,9 @@ export class Gate {
     topLevel: boolean,
   ): void {
     const keyspace = ctx.keyspace;
-    const micros = (performance.now() - started) * 1000;
+    const ended = performance.now();
+    if (topLevel && this.inBatch) this.batchClock = ended;
+    const micros = (ended - started) * 1000;
     const stats = command.stats;
     stats.calls++;
     stats.usec += micros;

@@ -69,6 +69,7 @@ export class Command {
   readonly isWrite: boolean;
   readonly denyOom: boolean;
   readonly noAuth: boolean;
+  readonly isProtected: boolean;
   readonly stats = new CommandStats();
 
   constructor(
@@ -96,6 +97,7 @@ export class Command {
     this.isWrite = this.flags.has('write');
     this.denyOom = this.flags.has('denyoom');
     this.noAuth = this.flags.has('no_auth');
+    this.isProtected = this.flags.has('protected');
   }
 
   /** COMMAND INFO's flag list: the printed declared flags plus the derived movablekeys. */

@@ -3,6 +3,7 @@
  * LRU stamps, and keyChanged(), the one call through which every write leaves (WATCH, keyspace
  * notifications, the dirty counter). Knows nothing of clients or RESP.
  */
+import { performance } from 'node:perf_hooks';
 import { IndexedDict } from '../datatypes/indexed-dict.js';
 import { lfuAccessed, lfuCounter, lfuNewStamp } from './lfu.js';
 import type { StoredValue } from './values.js';

@@ -140,6 +140,23 @@ export class Connection implements ClientView {
   /** Runs every complete command in the query buffer, then flushes the replies once. */
   processInput(): void {
     const server = this.server;
+    server.gate.beginBatch();
+    try {
+      this.runCommands();
+    } finally {
+      server.gate.endBatch();
+    }
+    if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
+      // Redis closes such a client without a reply.
+      this.socket.destroy();
+      return;
+    }
+    this.parser.shrinkIfIdle();
+    this.flush();
+  }
+
+  private runCommands(): void {
+    const server = this.server;
     const limits = this.limits;
     limits.maxBulkLen = server.config.numberValue('proto-max-bulk-len');
     // A client blocked on keys reads nothing more until its wait ends.
@@ -180,13 +197,6 @@ export class Connection implements ClientView {
       // of its input waits until its socket drains, so its replies cannot pile up without bound.
       if (this.reply.out.length > OUTPUT_HIGH_WATER) this.flush();
     }
-    if (this.parser.pendingBytes > server.config.numberValue('client-query-buffer-limit')) {
-      // Redis closes such a client without a reply.
-      this.socket.destroy();
-      return;
-    }
-    this.parser.shrinkIfIdle();
-    this.flush();
   }
 
   /** CLIENT REPLY OFF / SKIP: drop what the command just wrote. */
