@@ -132,7 +132,6 @@ describe('CLIENT ID, SETNAME, GETNAME, HELP against redis-server', () => {
       ['CLIENT'],
       ['CLIENT', 'ID', 'x'],
       ['CLIENT', 'FOO'],
-      ['CLIENT', 'CACHING\0'],
       ['CLIENT', 'GETNAME', 'x'],
       ['CLIENT', 'UNPAUSE', 'x'],
       ['CLIENT', 'HELP', 'x'],
