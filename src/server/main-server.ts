@@ -12,6 +12,7 @@ import {
   parseCommandLine,
 } from './config-file.js';
 import { KVIK_VERSION, REDIS_VERSION } from './info.js';
+import { tuneHeapForServer } from './heap-tuning.js';
 import type { Config } from './config.js';
 
 const USAGE = `Usage: kvik server [/path/to/redis.conf] [options] [-]
@@ -36,6 +37,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  tuneHeapForServer();
   const server = new KvikServer();
   try {
     loadConfiguration(server, parseCommandLine(args));
