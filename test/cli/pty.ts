@@ -2,6 +2,11 @@
  * Drives a CLI through a pseudo-terminal: util-linux `script` gives it one, we type into it and
  * read the screen output back. The terminal is 200 columns wide, so line editors need not ask
  * the terminal for its size.
+ *
+ * `script` runs the command with `$SHELL -c`. Ctrl-C signals the whole foreground group, shell
+ * included, and a shell that dies of it never prints the exit status: the wrapper traps SIGINT
+ * (a trap, unlike an ignored signal, is reset to the default in the CLI it starts) and SHELL is
+ * pinned so the behaviour does not depend on the machine's login shell.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT, shellQuote } from './harness.js';
@@ -14,10 +19,10 @@ export class PtySession {
   private listeners: (() => void)[] = [];
 
   private constructor(argv: string[], env: Record<string, string>) {
-    const command = `stty cols 200 rows 50; ${argv.map(shellQuote).join(' ')}; echo "[exit=$?]"`;
+    const command = `trap : INT; stty cols 200 rows 50; ${argv.map(shellQuote).join(' ')}; echo "[exit=$?]"`;
     this.child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, SHELL: '/bin/sh' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => {
