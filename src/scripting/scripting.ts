@@ -102,6 +102,11 @@ export class Scripting {
     return this.libraries;
   }
 
+  /** The code of each function library, in load order (RDB files and AOF bases hold them). */
+  libraryCodes(): string[] {
+    return this.libraries === null ? [] : [...this.libraries.all()].map((library) => library.code);
+  }
+
   /** The Lua state of EVAL scripts, started at first use. */
   private get evalState(): ScriptVM {
     this.evalVM ??= new ScriptVM(this.ready(this.runtime));
@@ -258,6 +263,9 @@ export class Scripting {
     );
     this.running = run;
     vm.host = run;
+    // The script's time is taken as it starts, as in Redis: compiling it (or, the first time, the
+    // Lua state and WebAssembly code) can take long enough that a PX it sets would expire early.
+    this.deps.server.keyspace.updateTime();
     const status = vm.start(kind, ref, keys, args);
     if (status === RunStatus.Suspended) this.suspend(run, vm);
     else this.complete(run, vm, status);
