@@ -51,6 +51,11 @@ export class HashValue implements CollectionValue {
     return typeof this.data === 'string' ? pairCount(this.data) : this.data.size;
   }
 
+  /** The length of the packed pairs while a listpack, -1 once a hashtable (memory estimates). */
+  get packedLength(): number {
+    return typeof this.data === 'string' ? this.data.length : -1;
+  }
+
   get isEmpty(): boolean {
     return typeof this.data === 'string' ? this.data.length === 0 : this.data.size === 0;
   }

@@ -25,6 +25,16 @@ export class IndexedDict<V> {
   /** slot + 1 of the entry whose probe sequence passes here, or 0 where none does. */
   private table = new Int32Array(MIN_TABLE);
   private mask = MIN_TABLE - 1;
+  /**
+   * Optional: a weight per entry (the keyspace keeps each key's estimated bytes here, see
+   * keyspace/memory-estimate.ts) and their running sum, kept through moves and deletes.
+   */
+  private weightArray: Uint32Array | null = null;
+  private weightSum = 0;
+
+  constructor(weighted = false) {
+    if (weighted) this.weightArray = new Uint32Array(MIN_ENTRIES);
+  }
 
   get size(): number {
     return this.keyArray.length;
@@ -64,6 +74,23 @@ export class IndexedDict<V> {
     this.metaArray[slot] = meta;
   }
 
+  /** The sum of the entries' weights (0 unless constructed weighted). */
+  get totalWeight(): number {
+    return this.weightSum;
+  }
+
+  weightAt(slot: number): number {
+    return this.weightArray === null ? 0 : this.weightArray[slot];
+  }
+
+  /** Sets an entry's weight (of a weighted dictionary), up to 2^32 - 1. */
+  setWeightAt(slot: number, weight: number): void {
+    const weights = this.weightArray as Uint32Array;
+    const clamped = weight > 0xffffffff ? 0xffffffff : weight;
+    this.weightSum += clamped - weights[slot];
+    weights[slot] = clamped;
+  }
+
   /** Inserts or replaces; returns the slot. A new entry's metadata word is `meta`. */
   set(key: string, value: V, meta = 0): number {
     const hash = hashString(key);
@@ -81,6 +108,7 @@ export class IndexedDict<V> {
     if (slot >= this.metaArray.length) this.resizeEntries(this.metaArray.length * 2);
     this.metaArray[slot] = meta;
     this.hashArray[slot] = hash;
+    if (this.weightArray !== null) this.weightArray[slot] = 0;
     this.place(hash, slot);
     return slot;
   }
@@ -91,6 +119,11 @@ export class IndexedDict<V> {
     if (slot < 0) return false;
     this.unplace(this.positionOf(hash, slot));
     const last = this.keyArray.length - 1;
+    const weights = this.weightArray;
+    if (weights !== null) {
+      this.weightSum -= weights[slot];
+      weights[slot] = weights[last];
+    }
     if (slot !== last) {
       const movedHash = this.hashArray[last];
       this.table[this.positionOf(movedHash, last)] = slot + 1;
@@ -117,6 +150,8 @@ export class IndexedDict<V> {
     this.hashArray = new Int32Array(MIN_ENTRIES);
     this.table = new Int32Array(MIN_TABLE);
     this.mask = MIN_TABLE - 1;
+    if (this.weightArray !== null) this.weightArray = new Uint32Array(MIN_ENTRIES);
+    this.weightSum = 0;
   }
 
   /** A uniformly random slot (the dictionary must not be empty). */
@@ -220,6 +255,11 @@ export class IndexedDict<V> {
 
 const MIN_ENTRIES = 8;
 const MIN_TABLE = 16;
+    if (this.weightArray !== null) {
+      const weights = new Uint32Array(size);
+      weights.set(this.weightArray.subarray(0, live));
+      this.weightArray = weights;
+    }
 /** The index is grown before it is more than 3/4 full, which keeps linear probe runs short. */
 const MAX_LOAD_NUMERATOR = 3;
 const MAX_LOAD_DENOMINATOR = 4;

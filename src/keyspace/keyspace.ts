@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { IndexedDict } from '../datatypes/indexed-dict.js';
 import { lfuAccessed, lfuCounter, lfuNewStamp } from './lfu.js';
+import { EXPIRE_ENTRY_BYTES, keyBytes } from './memory-estimate.js';
 import type { StoredValue } from './values.js';
 
 export interface Clock {
@@ -70,7 +71,8 @@ export class KeyspaceStats {
 }
 
 export class Database {
-  dict = new IndexedDict<StoredValue>();
+  /** Keys and values; each entry weighs its estimated bytes (memory-estimate.ts). */
+  dict = new IndexedDict<StoredValue>(true);
   /** Absolute expiry time in ms, for keys that have one (Redis's db->expires). */
   expires = new Map<string, number>();
   /** Where the active expire cycle left off in `expires`. */
@@ -108,6 +110,12 @@ export class Keyspace {
   lfuDecayTime = 1;
   /** Randomness for the LFU counters' logarithmic increments. */
   random: () => number = Math.random;
+  /**
+   * The key setKey last weighed when its value was a latin1 string: immutable, so the weight is
+   * still right when the write's keyChanged comes, which then skips a second lookup.
+   */
+  private weighedKey: string | null = null;
+  private weighedDb: Database | null = null;
 
   constructor(
     databases: number,
@@ -187,6 +195,9 @@ export class Keyspace {
     const sizeBefore = db.dict.size;
     const slot = db.dict.set(key, value, stamp);
     if (!this.lfu) db.dict.setMetaAt(slot, stamp);
+    db.dict.setWeightAt(slot, keyBytes(key, value, this.random));
+    this.weighedKey = typeof value === 'string' ? key : null;
+    this.weighedDb = db;
     if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
     if (db.dict.size !== sizeBefore) this.listener.keyspaceEvent('n', 'new', key, db.id);
   }
@@ -210,7 +221,8 @@ export class Keyspace {
 
   /** Replaces the value of an existing key, keeping its TTL and LRU stamp. */
   overwrite(db: Database, key: string, value: StoredValue): void {
-    db.dict.set(key, value);
+    db.dict.setWeightAt(db.dict.set(key, value), keyBytes(key, value, this.random));
+    this.weighedKey = null;
   }
 
   delete(db: Database, key: string): boolean {
@@ -270,6 +282,7 @@ export class Keyspace {
    * and the dirty counter moves. Handlers call it once per key they changed.
    */
   keyChanged(db: Database, key: string, type: NotifyClass, event: string, dirty = 1): void {
+    this.reweigh(db, key);
     this.listener.keyModified(db, key);
     this.listener.keyspaceEvent(type, event, key, db.id);
     this.dirty += dirty;
@@ -280,8 +293,26 @@ export class Keyspace {
    * signalModifiedKey without notifyKeyspaceEvent): WATCH hears of it and the dirty counter moves.
    */
   keyModified(db: Database, key: string): void {
+    this.reweigh(db, key);
     this.listener.keyModified(db, key);
     this.dirty++;
+  }
+
+  /** Estimates a written key's bytes again (its value may have changed in place). */
+  private reweigh(db: Database, key: string): void {
+    if (key === this.weighedKey && db === this.weighedDb) {
+      this.weighedKey = null;
+      return;
+    }
+    const slot = db.dict.slotOf(key);
+    if (slot >= 0) db.dict.setWeightAt(slot, keyBytes(key, db.dict.valueAt(slot), this.random));
+  }
+
+  /** The estimated bytes of every key, value and expiry: used_memory's dataset part. */
+  datasetBytes(): number {
+    let bytes = 0;
+    for (const db of this.dbs) bytes += db.dict.totalWeight + db.expires.size * EXPIRE_ENTRY_BYTES;
+    return bytes;
   }
 
   /** A keyspace event without a modification (e.g. `keymiss`, or a second event for one write). */
