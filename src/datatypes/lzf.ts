@@ -111,3 +111,33 @@ function matchLength(input: Uint8Array, ref: number, ip: number, maxLen: number)
   while (len < maxLen && input[ref + len] === input[ip + len]);
   return len;
 }
+
+/**
+ * liblzf's decompressor: the `outLength` bytes `input` expands to, or null when the input is
+ * damaged (a back reference before the start, or a size other than promised).
+ */
+export function lzfDecompress(input: Uint8Array, outLength: number): Buffer | null {
+  const out = Buffer.allocUnsafe(outLength);
+  let ip = 0;
+  let op = 0;
+  while (ip < input.length) {
+    let ctrl = input[ip++];
+    if (ctrl < 32) {
+      ctrl++; // literal run
+      if (op + ctrl > outLength || ip + ctrl > input.length) return null;
+      for (let i = 0; i < ctrl; i++) out[op++] = input[ip++];
+    } else {
+      let length = ctrl >> 5; // back reference
+      if (length === 7) {
+        if (ip >= input.length) return null;
+        length += input[ip++];
+      }
+      if (ip >= input.length) return null;
+      const ref = op - ((ctrl & 0x1f) << 8) - 1 - input[ip++];
+      length += 2;
+      if (op + length > outLength || ref < 0) return null;
+      for (let i = 0; i < length; i++) out[op++] = out[ref + i];
+    }
+  }
+  return op === outLength ? out : null;
+}

@@ -59,6 +59,20 @@ export class Stream implements CollectionValue {
   /** Consumer groups by name; created on first use, as in Redis. */
   groups: Map<string, ConsumerGroup> | null = null;
 
+  /** The nodes in ID order, for serialization (RDB, DUMP). */
+  get nodeList(): readonly StreamNode[] {
+    return this.nodes;
+  }
+
+  /**
+   * Appends a node built elsewhere, whose entries all follow the stream's (RDB loading); the
+   * caller sets length, lastId and the other bookkeeping from the file.
+   */
+  appendNode(node: StreamNode): void {
+    this.nodes.push(node);
+    this.rax.insert(node.master);
+  }
+
   /** Nodes in Redis's radix tree (XINFO STREAM radix-tree-keys). */
   get radixTreeKeys(): number {
     return this.rax.keys;

@@ -1,0 +1,239 @@
+/**
+ * Listpacks as Redis 7.0 lays them out (listpack.c), the blobs RDB stores for small hashes,
+ * sorted sets, quicklist nodes and stream nodes: a 6-byte header (total bytes, element count),
+ * the elements, and an end byte 0xFF. Each element is its encoding and data followed by a
+ * "backlen" (the size of those, 7 bits a byte, readable from the right). A string that is a
+ * canonical 64-bit integer is stored as an integer, as lpAppend does.
+ */
+import { isCanonicalInt64 } from '../keyspace/values.js';
+
+const HEADER_SIZE = 6;
+const EOF_BYTE = 0xff;
+/** The element count stored in the header when it does not fit 16 bits. */
+const COUNT_UNKNOWN = 65535;
+
+export class ListpackBuilder {
+  private buf = Buffer.allocUnsafe(64);
+  private used = HEADER_SIZE;
+  private count = 0;
+
+  /** A latin1 string, or the integer it spells. */
+  appendString(s: string): void {
+    if (s.length <= 20 && isCanonicalInt64(s)) {
+      this.appendInteger(s.length < 16 ? Number(s) : BigInt(s));
+      return;
+    }
+    const length = s.length;
+    let header: number;
+    if (length < 64) {
+      this.reserve(1 + length + 5);
+      this.buf[this.used] = 0x80 | length;
+      header = 1;
+    } else if (length < 4096) {
+      this.reserve(2 + length + 5);
+      this.buf[this.used] = 0xe0 | (length >> 8);
+      this.buf[this.used + 1] = length & 0xff;
+      header = 2;
+    } else {
+      this.reserve(5 + length + 5);
+      this.buf[this.used] = 0xf0;
+      this.buf.writeUInt32LE(length, this.used + 1);
+      header = 5;
+    }
+    this.buf.latin1Write(s, this.used + header, length);
+    this.finishElement(header + length);
+  }
+
+  /** A signed 64-bit integer in the smallest of listpack's integer encodings. */
+  appendInteger(v: number | bigint): void {
+    this.reserve(9 + 5);
+    const buf = this.buf;
+    const at = this.used;
+    if (typeof v === 'bigint' && v >= -(2n ** 31n) && v < 2n ** 31n) v = Number(v);
+    if (typeof v === 'number' && !Number.isSafeInteger(v)) v = BigInt(v);
+    let size: number;
+    if (typeof v === 'bigint') {
+      buf[at] = 0xf4;
+      buf.writeBigInt64LE(BigInt.asIntN(64, v), at + 1);
+      size = 9;
+    } else if (v >= 0 && v <= 127) {
+      buf[at] = v;
+      size = 1;
+    } else if (v >= -4096 && v <= 4095) {
+      const u = v < 0 ? 8192 + v : v;
+      buf[at] = 0xc0 | (u >> 8);
+      buf[at + 1] = u & 0xff;
+      size = 2;
+    } else if (v >= -32768 && v <= 32767) {
+      buf[at] = 0xf1;
+      buf.writeInt16LE(v, at + 1);
+      size = 3;
+    } else if (v >= -8388608 && v <= 8388607) {
+      buf[at] = 0xf2;
+      buf.writeIntLE(v, at + 1, 3);
+      size = 4;
+    } else if (v >= -2147483648 && v <= 2147483647) {
+      buf[at] = 0xf3;
+      buf.writeInt32LE(v, at + 1);
+      size = 5;
+    } else {
+      buf[at] = 0xf4;
+      buf.writeBigInt64LE(BigInt(v), at + 1);
+      size = 9;
+    }
+    this.finishElement(size);
+  }
+
+  /** Bytes of the listpack so far, its end byte included (Redis's lpBytes). */
+  get size(): number {
+    return this.used + 1;
+  }
+
+  /** The finished listpack. */
+  finish(): Buffer {
+    this.reserve(1);
+    this.buf[this.used++] = EOF_BYTE;
+    this.buf.writeUInt32LE(this.used, 0);
+    this.buf.writeUInt16LE(Math.min(this.count, COUNT_UNKNOWN), 4);
+    return this.buf.subarray(0, this.used);
+  }
+
+  /** Writes the backlen of the element of `size` bytes just written at `used`. */
+  private finishElement(size: number): void {
+    const buf = this.buf;
+    let at = this.used + size;
+    if (size < 128) {
+      buf[at++] = size;
+    } else if (size < 16384) {
+      buf[at++] = size >> 7;
+      buf[at++] = (size & 127) | 128;
+    } else if (size < 2097152) {
+      buf[at++] = size >> 14;
+      buf[at++] = ((size >> 7) & 127) | 128;
+      buf[at++] = (size & 127) | 128;
+    } else if (size < 268435456) {
+      buf[at++] = size >> 21;
+      buf[at++] = ((size >> 14) & 127) | 128;
+      buf[at++] = ((size >> 7) & 127) | 128;
+      buf[at++] = (size & 127) | 128;
+    } else {
+      buf[at++] = Math.floor(size / 268435456);
+      buf[at++] = ((size >> 21) & 127) | 128;
+      buf[at++] = ((size >> 14) & 127) | 128;
+      buf[at++] = ((size >> 7) & 127) | 128;
+      buf[at++] = (size & 127) | 128;
+    }
+    this.used = at;
+    this.count++;
+  }
+
+  private reserve(n: number): void {
+    const needed = this.used + n;
+    if (needed <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
+    this.buf.copy(grown, 0, 0, this.used);
+    this.buf = grown;
+  }
+}
+
+/** The bytes a listpack element takes (encoding, data and backlen), as the builder writes it. */
+export function listpackElementSize(s: string): number {
+  if (s.length <= 20 && isCanonicalInt64(s)) {
+    const v = Number(s);
+    const data =
+      v >= 0 && v <= 127
+        ? 1
+        : v >= -4096 && v <= 4095
+          ? 2
+          : v >= -32768 && v <= 32767
+            ? 3
+            : v >= -8388608 && v <= 8388607
+              ? 4
+              : v >= -2147483648 && v <= 2147483647
+                ? 5
+                : 9;
+    return data + 1;
+  }
+  const length = s.length;
+  const data = length + (length < 64 ? 1 : length < 4096 ? 2 : 5);
+  return data + (data < 128 ? 1 : data < 16384 ? 2 : data < 2097152 ? 3 : data < 268435456 ? 4 : 5);
+}
+
+/** A malformed listpack or ziplist blob. */
+export class BlobError extends Error {}
+
+/**
+ * The elements of a listpack, integers as their decimal strings. Every length is checked against
+ * the blob, so damaged input throws BlobError instead of reading past it.
+ */
+export function readListpack(blob: Buffer): string[] {
+  if (blob.length < HEADER_SIZE + 1) throw new BlobError('listpack too short');
+  if (blob.readUInt32LE(0) !== blob.length) throw new BlobError('listpack size mismatch');
+  const declared = blob.readUInt16LE(4);
+  const out: string[] = [];
+  let at = HEADER_SIZE;
+  const end = blob.length - 1;
+  while (at < end) {
+    const b = blob[at];
+    let size: number;
+    if (b < 0x80) {
+      out.push(String(b));
+      size = 1;
+    } else if (b < 0xc0) {
+      const length = b & 0x3f;
+      size = 1 + length;
+      checkRange(at + size, end);
+      out.push(blob.latin1Slice(at + 1, at + size));
+    } else if (b < 0xe0) {
+      checkRange(at + 2, end);
+      const u = ((b & 0x1f) << 8) | blob[at + 1];
+      out.push(String(u >= 4096 ? u - 8192 : u));
+      size = 2;
+    } else if (b < 0xf0) {
+      checkRange(at + 2, end);
+      const length = ((b & 0x0f) << 8) | blob[at + 1];
+      size = 2 + length;
+      checkRange(at + size, end);
+      out.push(blob.latin1Slice(at + 2, at + size));
+    } else if (b === 0xf0) {
+      checkRange(at + 5, end);
+      const length = blob.readUInt32LE(at + 1);
+      size = 5 + length;
+      checkRange(at + size, end);
+      out.push(blob.latin1Slice(at + 5, at + size));
+    } else if (b === 0xf1) {
+      checkRange(at + 3, end);
+      out.push(String(blob.readInt16LE(at + 1)));
+      size = 3;
+    } else if (b === 0xf2) {
+      checkRange(at + 4, end);
+      out.push(String(blob.readIntLE(at + 1, 3)));
+      size = 4;
+    } else if (b === 0xf3) {
+      checkRange(at + 5, end);
+      out.push(String(blob.readInt32LE(at + 1)));
+      size = 5;
+    } else if (b === 0xf4) {
+      checkRange(at + 9, end);
+      out.push(String(blob.readBigInt64LE(at + 1)));
+      size = 9;
+    } else {
+      throw new BlobError('bad listpack encoding');
+    }
+    at += size + backlenSize(size);
+    checkRange(at, end);
+  }
+  if (at !== end || blob[end] !== EOF_BYTE) throw new BlobError('listpack without end');
+  if (declared !== COUNT_UNKNOWN && declared !== out.length) {
+    throw new BlobError('listpack count mismatch');
+  }
+  return out;
+}
+
+function backlenSize(size: number): number {
+  return size < 128 ? 1 : size < 16384 ? 2 : size < 2097152 ? 3 : size < 268435456 ? 4 : 5;
+}
+
+export function checkRange(at: number, end: number): void {
+  if (at > end) throw new BlobError('element past the end');
+}

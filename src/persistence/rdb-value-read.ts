@@ -1,0 +1,202 @@
+/**
+ * Values read back from RDB form: every type and encoding Redis 7.0 loads (the plain and compact
+ * types of RDB 10, and the ziplist, zipmap and quicklist ones of older files), built into Kvik's
+ * datatypes with the encodings the configured thresholds give them, as Redis converts what it
+ * loads.
+ */
+import { HashValue, type HashLimits } from '../datatypes/hash.js';
+import { ListValue } from '../datatypes/list.js';
+import { SetValue } from '../datatypes/set.js';
+import { ZSetValue, type ZSetLimits } from '../datatypes/zset.js';
+import type { StoredValue } from '../keyspace/values.js';
+import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbType } from './rdb-constants.js';
+import type { RdbDecoder } from './rdb-decoder.js';
+import { BlobError, readListpack } from './rdb-listpack.js';
+import { readStream } from './rdb-stream.js';
+import { readIntset, readZipmap, readZiplist } from './rdb-ziplist.js';
+
+/** The encoding thresholds loaded values are converted by (the server's configuration). */
+export interface EncodingLimits {
+  hash: HashLimits;
+  zset: ZSetLimits;
+  /** set-max-intset-entries */
+  maxIntsetEntries: number;
+}
+
+export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
+  hash: { maxEntries: 128, maxValue: 64 },
+  zset: { entries: 128, value: 64 },
+  maxIntsetEntries: 512,
+};
+
+/** Reads a value of RDB type `type`; null for an empty collection, which Redis skips too. */
+export function readValue(
+  dec: RdbDecoder,
+  type: number,
+  limits: EncodingLimits,
+): StoredValue | null {
+  switch (type) {
+    case RdbType.STRING:
+      return dec.string();
+    case RdbType.LIST:
+      return listOf(readStrings(dec, dec.length()));
+    case RdbType.LIST_ZIPLIST:
+      return listOf(blobElements(dec, readZiplist));
+    case RdbType.LIST_QUICKLIST:
+    case RdbType.LIST_QUICKLIST_2:
+      return listOf(readQuicklist(dec, type === RdbType.LIST_QUICKLIST_2));
+    case RdbType.SET:
+      return setOf(dec, readStrings(dec, dec.length()), limits);
+    case RdbType.SET_INTSET:
+      return setOf(dec, blobElements(dec, readIntset), limits);
+    case RdbType.ZSET:
+    case RdbType.ZSET_2:
+      return readPlainZSet(dec, type === RdbType.ZSET_2, limits);
+    case RdbType.ZSET_ZIPLIST:
+    case RdbType.ZSET_LISTPACK: {
+      const at = dec.pos;
+      const elements = blobElements(
+        dec,
+        type === RdbType.ZSET_LISTPACK ? readListpack : readZiplist,
+      );
+      return zsetOf(dec, at, elements, limits);
+    }
+    case RdbType.HASH:
+      return hashOf(dec, dec.pos, readStrings(dec, dec.length() * 2), limits);
+    case RdbType.HASH_ZIPMAP:
+    case RdbType.HASH_ZIPLIST:
+    case RdbType.HASH_LISTPACK: {
+      const at = dec.pos;
+      const reader =
+        type === RdbType.HASH_ZIPMAP
+          ? readZipmap
+          : type === RdbType.HASH_ZIPLIST
+            ? readZiplist
+            : readListpack;
+      return hashOf(dec, at, blobElements(dec, reader), limits);
+    }
+    case RdbType.STREAM_LISTPACKS:
+    case RdbType.STREAM_LISTPACKS_2:
+      return readStream(dec, type === RdbType.STREAM_LISTPACKS_2);
+    case RdbType.MODULE:
+    case RdbType.MODULE_2:
+      return dec.fail('The RDB file contains module data Kvik cannot load');
+    default:
+      return dec.fail(`Unknown RDB encoding type ${type}`);
+  }
+}
+
+function readStrings(dec: RdbDecoder, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(dec.string());
+  return out;
+}
+
+/** The elements of a blob read with `reader`; a malformed blob fails at the blob's offset. */
+function blobElements(dec: RdbDecoder, reader: (blob: Buffer) => string[]): string[] {
+  const at = dec.pos;
+  const blob = dec.blob();
+  try {
+    return reader(blob);
+  } catch (err) {
+    if (err instanceof BlobError) dec.fail(`Corrupt ${reader.name.slice(4)}: ${err.message}`, at);
+    throw err;
+  }
+}
+
+function readQuicklist(dec: RdbDecoder, v2: boolean): string[] {
+  const out: string[] = [];
+  for (let n = dec.length(); n > 0; n--) {
+    const container = v2 ? dec.length() : QUICKLIST_NODE_PACKED;
+    if (container === QUICKLIST_NODE_PLAIN) {
+      out.push(dec.string());
+    } else if (container === QUICKLIST_NODE_PACKED) {
+      const elements = blobElements(dec, v2 ? readListpack : readZiplist);
+      for (const element of elements) out.push(element);
+    } else {
+      dec.fail(`Quicklist integrity check failed: unknown container ${container}`);
+    }
+  }
+  return out;
+}
+
+function listOf(elements: string[]): ListValue | null {
+  return elements.length === 0 ? null : ListValue.of(elements);
+}
+
+function setOf(dec: RdbDecoder, members: string[], limits: EncodingLimits): SetValue | null {
+  if (members.length === 0) return null;
+  const set = new SetValue();
+  for (const member of members) {
+    if (!set.add(member, limits.maxIntsetEntries)) dec.fail('Duplicate set members detected');
+  }
+  return set;
+}
+
+function hashOf(
+  dec: RdbDecoder,
+  at: number,
+  pairs: string[],
+  limits: EncodingLimits,
+): HashValue | null {
+  if (pairs.length % 2 !== 0) dec.fail('Hash with an odd number of elements', at);
+  if (pairs.length === 0) return null;
+  const hash = new HashValue();
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (!hash.set(pairs[i], pairs[i + 1], limits.hash))
+      dec.fail('Duplicate hash fields detected', at);
+  }
+  return hash;
+}
+
+function readPlainZSet(dec: RdbDecoder, binary: boolean, limits: EncodingLimits): ZSetValue | null {
+  const at = dec.pos;
+  const count = dec.length();
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < count; i++) {
+    members.push(dec.string());
+    const score = binary ? dec.binaryDouble() : dec.textDouble();
+    if (Number.isNaN(score)) dec.fail('Zset with NAN score detected');
+    scores.push(score);
+  }
+  return zsetFromEntries(dec, at, members, scores, limits);
+}
+
+function zsetOf(
+  dec: RdbDecoder,
+  at: number,
+  elements: string[],
+  limits: EncodingLimits,
+): ZSetValue | null {
+  if (elements.length % 2 !== 0) dec.fail('Zset with an odd number of elements', at);
+  const members: string[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < elements.length; i += 2) {
+    members.push(elements[i]);
+    const score = parseScore(elements[i + 1]);
+    if (Number.isNaN(score)) dec.fail('Zset with a bad score', at);
+    scores.push(score);
+  }
+  return zsetFromEntries(dec, at, members, scores, limits);
+}
+
+function zsetFromEntries(
+  dec: RdbDecoder,
+  at: number,
+  members: string[],
+  scores: number[],
+  limits: EncodingLimits,
+): ZSetValue | null {
+  if (members.length === 0) return null;
+  if (new Set(members).size !== members.length) dec.fail('Duplicate zset fields detected', at);
+  return ZSetValue.fromEntries(members, scores, limits.zset);
+}
+
+/** A score as listpacks and ziplists hold it (d2string's output, strtod's input). */
+function parseScore(text: string): number {
+  const lower = text.toLowerCase();
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  return text.trim() === '' ? NaN : Number(text);
+}

@@ -1,0 +1,181 @@
+/**
+ * Values in RDB form, each in the encoding Redis 7.0 writes for the same object (rdb.c's
+ * rdbSaveObjectType and rdbSaveObject): small hashes and sorted sets as listpacks, sets of
+ * integers as intsets, lists as quicklist 2 nodes, the rest as plain collections. Streams are in
+ * rdb-stream.ts.
+ */
+import { HashValue } from '../datatypes/hash.js';
+import { ListValue } from '../datatypes/list.js';
+import { SetValue } from '../datatypes/set.js';
+import { Stream } from '../datatypes/stream.js';
+import { ZSetValue } from '../datatypes/zset.js';
+import { formatDouble17g } from '../resp/format.js';
+import { isString, stringBytes, type StoredValue } from '../keyspace/values.js';
+import type { RdbEncoder } from './rdb-encoder.js';
+import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbType } from './rdb-constants.js';
+import { ListpackBuilder } from './rdb-listpack.js';
+import { writeStream } from './rdb-stream.js';
+import { writeIntset } from './rdb-ziplist.js';
+
+/** What decides how a list is cut into quicklist nodes. */
+export interface ListNodeLimits {
+  /** list-max-listpack-size: negative for a byte limit (-1 4 KB ... -5 64 KB), else a count. */
+  listMaxListpackSize: number;
+  /** Elements this long or longer get a plain node of their own (DEBUG QUICKLIST-PACKED-THRESHOLD). */
+  packedThreshold: number;
+}
+
+export const DEFAULT_LIST_LIMITS: ListNodeLimits = {
+  listMaxListpackSize: -2,
+  packedThreshold: 1 << 30,
+};
+
+/** The type byte Redis writes before a key holding this value. */
+export function rdbTypeOf(value: StoredValue): number {
+  if (isString(value)) return RdbType.STRING;
+  if (value instanceof ListValue) return RdbType.LIST_QUICKLIST_2;
+  if (value instanceof SetValue) {
+    return value.encoding === 'intset' ? RdbType.SET_INTSET : RdbType.SET;
+  }
+  if (value instanceof ZSetValue) {
+    return value.encoding === 'listpack' ? RdbType.ZSET_LISTPACK : RdbType.ZSET_2;
+  }
+  if (value instanceof HashValue) {
+    return value.encoding === 'listpack' ? RdbType.HASH_LISTPACK : RdbType.HASH;
+  }
+  if (value instanceof Stream) return RdbType.STREAM_LISTPACKS_2;
+  throw new Error(`no RDB encoding for a ${value.type}`);
+}
+
+/** The value's type byte and body. */
+export function writeValue(enc: RdbEncoder, value: StoredValue, limits: ListNodeLimits): void {
+  enc.byte(rdbTypeOf(value));
+  writeValueBody(enc, value, limits);
+}
+
+/** The value's body alone (after its type byte). */
+export function writeValueBody(enc: RdbEncoder, value: StoredValue, limits: ListNodeLimits): void {
+  if (isString(value)) enc.string(stringBytes(value));
+  else if (value instanceof ListValue) writeQuicklist(enc, value, limits);
+  else if (value instanceof SetValue) writeSet(enc, value);
+  else if (value instanceof ZSetValue) writeZSet(enc, value);
+  else if (value instanceof HashValue) writeHash(enc, value);
+  else if (value instanceof Stream) writeStream(enc, value);
+}
+
+function writeSet(enc: RdbEncoder, set: SetValue): void {
+  const members = set.members();
+  if (set.encoding === 'intset') {
+    enc.string(writeIntset(members.map((m) => BigInt(m))));
+    return;
+  }
+  enc.length(members.length);
+  for (const member of members) enc.string(member);
+}
+
+function writeHash(enc: RdbEncoder, hash: HashValue): void {
+  if (hash.encoding === 'listpack') {
+    const lp = new ListpackBuilder();
+    hash.forEach((field, value) => {
+      lp.appendString(field);
+      lp.appendString(value);
+    });
+    enc.string(lp.finish());
+    return;
+  }
+  enc.length(hash.size);
+  hash.forEach((field, value) => {
+    enc.string(field);
+    enc.string(value);
+  });
+}
+
+function writeZSet(enc: RdbEncoder, zset: ZSetValue): void {
+  if (zset.encoding === 'listpack') {
+    const lp = new ListpackBuilder();
+    zset.forEach((member, score) => {
+      lp.appendString(member);
+      lp.appendString(listpackScore(score));
+    });
+    enc.string(lp.finish());
+    return;
+  }
+  // Highest score first, so that loading inserts each element at the head of the skiplist.
+  const members: string[] = [];
+  const scores: number[] = [];
+  zset.forEach((member, score) => {
+    members.push(member);
+    scores.push(score);
+  });
+  enc.length(members.length);
+  for (let i = members.length - 1; i >= 0; i--) {
+    enc.string(members[i]);
+    enc.binaryDouble(scores[i]);
+  }
+}
+
+/** A score as a sorted set listpack stores it (Redis's d2string). */
+export function listpackScore(score: number): string {
+  if (score === 0) return Object.is(score, -0) ? '-0' : '0';
+  if (Number.isInteger(score) && score > -4503599627370495 && score < 4503599627370496) {
+    return String(score);
+  }
+  if (score === Infinity) return 'inf';
+  if (score === -Infinity) return '-inf';
+  return formatDouble17g(score);
+}
+
+/** Bytes of the ziplist-era overhead estimate Redis adds per element (quicklist.c). */
+function elementOverhead(size: number): number {
+  return (size < 254 ? 1 : 5) + (size < 64 ? 1 : size < 16384 ? 2 : 5);
+}
+
+const SIZE_SAFETY_LIMIT = 8192;
+const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
+
+/**
+ * A list as quicklist 2 nodes: elements packed into listpacks while quicklist's insertion rule
+ * (_quicklistNodeAllowInsert) lets a node grow, elements at or over the packed threshold alone
+ * in a plain node.
+ */
+function writeQuicklist(enc: RdbEncoder, list: ListValue, limits: ListNodeLimits): void {
+  const nodes: (Buffer | string)[] = [];
+  let lp: ListpackBuilder | null = null;
+  let count = 0;
+  const fill = limits.listMaxListpackSize;
+  for (let i = 0; i < list.length; i++) {
+    const element = list.at(i);
+    const size = element.length;
+    if (size >= limits.packedThreshold) {
+      if (lp !== null) nodes.push(lp.finish());
+      lp = null;
+      nodes.push(element);
+      continue;
+    }
+    if (lp !== null && !allowInsert(lp.size + size + elementOverhead(size), count, fill)) {
+      nodes.push(lp.finish());
+      lp = null;
+    }
+    if (lp === null) {
+      lp = new ListpackBuilder();
+      count = 0;
+    }
+    lp.appendString(element);
+    count++;
+  }
+  if (lp !== null) nodes.push(lp.finish());
+  enc.length(nodes.length);
+  for (const node of nodes) {
+    enc.length(typeof node === 'string' ? QUICKLIST_NODE_PLAIN : QUICKLIST_NODE_PACKED);
+    enc.string(node);
+  }
+}
+
+function allowInsert(newSize: number, count: number, fill: number): boolean {
+  if (fill < 0) {
+    const level = OPTIMIZATION_LEVEL[Math.min(-fill - 1, OPTIMIZATION_LEVEL.length - 1)];
+    if (newSize <= level) return true;
+  }
+  if (newSize > SIZE_SAFETY_LIMIT) return false;
+  return count < fill;
+}
