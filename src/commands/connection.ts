@@ -5,6 +5,7 @@ import { Err } from '../dispatch/errors.js';
 import { parseInt64, parseInteger } from '../dispatch/numbers.js';
 import { REDIS_VERSION } from '../server/info.js';
 import { setClientName } from './client.js';
+import { clientInfoLine } from './client-list.js';
 import { optionName } from './string-common.js';
 
 export const ping = defineCommand({
@@ -76,7 +77,7 @@ export const auth = defineCommand({
       throw new ReplyError(Err.authNotConfigured);
     }
     const [username, password] = argv.length === 2 ? ['default', argv[1]] : [argv[1], argv[2]];
-    if (!authenticate(ctx, username, password)) throw new ReplyError(Err.wrongPass);
+    if (!authenticate(ctx, argv, username, password)) throw new ReplyError(Err.wrongPass);
     ctx.reply.ok();
   },
 });
@@ -100,7 +101,9 @@ export const hello = defineCommand({
       const more = argv.length - 1 - i;
       const option = optionName(argv[i]);
       if (option === 'auth' && more >= 2) {
-        if (!authenticate(ctx, argv[i + 1], argv[i + 2])) throw new ReplyError(Err.wrongPass);
+        if (!authenticate(ctx, argv, argv[i + 1], argv[i + 2])) {
+          throw new ReplyError(Err.wrongPass);
+        }
         i += 2;
       } else if (option === 'setname' && more >= 1) {
         setClientName(ctx, argv[++i]);
@@ -125,11 +128,26 @@ export const reset = defineCommand({
   },
 });
 
-/** Makes the client that user when the password is right (Redis's ACLAuthenticateUser). */
-function authenticate(ctx: CommandContext, username: string, password: string): boolean {
-  if (!ctx.server.checkCredentials(username, password)) return false;
+/**
+ * Makes the client that user when the password is right (Redis's ACLAuthenticateUser); a failure
+ * goes to ACL LOG.
+ */
+function authenticate(
+  ctx: CommandContext,
+  argv: string[],
+  username: string,
+  password: string,
+): boolean {
+  const acl = ctx.server.acl;
+  const user = acl.authenticate(username, password);
+  if (user === null) {
+    const info = clientInfoLine(ctx, ctx.server.clientById(ctx.client.id)!, argv);
+    const context = ctx.client.multi !== null ? 'multi' : 'toplevel';
+    acl.logDenial(ctx.client, 'auth', context, argv[0], info, ctx.keyspace.clock.now(), username);
+    return false;
+  }
   ctx.client.authenticated = true;
-  ctx.client.user = username;
+  ctx.client.aclUser = user;
   return true;
 }
 
@@ -164,7 +182,7 @@ function resetConnection(ctx: CommandContext): void {
   ctx.server.tracking.disable(client);
   ctx.selectDb(0);
   ctx.reply.resp = 2;
-  client.user = 'default';
+  client.aclUser = ctx.server.acl.defaultUser;
   client.authenticated = ctx.server.defaultUserNoPass();
   client.multi = null;
   client.multiError = false;

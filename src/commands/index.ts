@@ -1,5 +1,6 @@
 /** Every command Kvik implements, by group. The server builds its command table from this list. */
 import type { CommandSpec } from '../dispatch/command.js';
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmap.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
@@ -28,6 +29,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
   ...clientCommands,
   ...serverCommands,
+  ...aclCommands,
   ...configCommands,
   ...debugCommands,
   ...commandCommands,

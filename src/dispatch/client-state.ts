@@ -13,13 +13,23 @@ export interface QueuedCommand {
   argv: string[];
 }
 
+/** The ACL user a client runs as, as the gate sees it (src/acl/user.ts is the real one). */
+export interface ClientUser {
+  readonly name: string;
+  /** Every command, key and channel allowed: the gate skips the ACL check. */
+  readonly unrestricted: boolean;
+}
+
+/** Until a connection gets its user: clients inside the server (scripts) run unrestricted. */
+const INTERNAL_USER: ClientUser = { name: 'default', unrestricted: true };
+
 export class ClientState {
   name = '';
   libName = '';
   libVer = '';
   db = 0;
   authenticated = false;
-  user = 'default';
+  aclUser: ClientUser = INTERNAL_USER;
   replyMode: ReplyMode = 'on';
   /** CLIENT NO-EVICT and CLIENT NO-TOUCH. */
   noEvict = false;
@@ -45,6 +55,11 @@ export class ClientState {
   lastInteraction: number;
   /** Commands run in this connection, for CLIENT INFO's `tot-cmds`-like stats. */
   commandsProcessed = 0;
+
+  /** The name of the user the client is authenticated as (CLIENT LIST's user=). */
+  get user(): string {
+    return this.aclUser.name;
+  }
 
   constructor(
     readonly id: number,

@@ -24,6 +24,41 @@ export const Err = {
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   authNotConfigured:
     'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  /** Why ACL SETUSER refused a rule (Redis's ACLSetUserStringError). */
+  aclRule: {
+    unknownName: 'Unknown command or category name in ACL',
+    syntax: 'Syntax error',
+    keyAfterAll:
+      "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to start with an empty list of patterns",
+    channelAfterAll:
+      "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels",
+    noSuchPassword: 'The password you are trying to remove from the user does not exist',
+    badHash:
+      'The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters',
+    duplicateUser: 'Duplicate user found. A user can only be defined once in config files',
+    firstArgOfSubcommand: 'Allowing first-arg of a subcommand is not supported',
+  },
+  aclSetUser: (op: string, reason: string) =>
+    `ERR Error in ACL SETUSER modifier '${op}': ${reason}`,
+  aclUnmatchedParenthesis: (op: string) =>
+    `ERR Unmatched parenthesis in acl selector starting at '${op}'.`,
+  aclUsernameSpaces: "ERR Usernames can't contain spaces or null characters",
+  aclDefaultUserUndeletable: "ERR The 'default' user cannot be removed",
+  aclNoSuchUser: (name: string) => `ERR Can not find user '${name}' in ACL`,
+  aclUnknownCategory: (name: string) => `ERR Unknown category '${name.slice(0, 128)}'`,
+  aclGenpassBits:
+    'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
+  aclDryrunNoUser: (name: string) => `ERR User '${name}' not found`,
+  aclDryrunNoCommand: (name: string) => `ERR Command '${name}' not found`,
+  aclNoFile:
+    'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.',
+  aclSaveFailed:
+    'ERR There was an error trying to save the ACLs. Please check the server logs for more information',
+  nopermCommand: (fullName: string) =>
+    `NOPERM this user has no permissions to run the '${fullName}' command`,
+  nopermKey: 'NOPERM this user has no permissions to access one of the keys used as arguments',
+  nopermChannel:
+    'NOPERM this user has no permissions to access one of the channels used as arguments',
   wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
   unknownCommand: (name: string, args: readonly string[]) =>
     `ERR unknown command '${preview(name)}', with args beginning with: ${argsPreview(args)}`,

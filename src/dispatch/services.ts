@@ -2,6 +2,7 @@
  * What handlers may use of the server beyond the keyspace: configuration, the client registry,
  * INFO, shutdown. The server implements this interface; handlers never see sockets or listeners.
  */
+import type { Acl } from '../acl/acl.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Scripting } from '../scripting/scripting.js';
 import type { RespVersion } from '../resp/reply.js';
@@ -197,8 +198,8 @@ export interface ServerServices {
   unpause(): void;
   /** Whether a user of that name exists (CLIENT KILL USER). */
   userExists(username: string): boolean;
-  /** Whether the username/password pair is valid (AUTH, HELLO AUTH). */
-  checkCredentials(username: string, password: string): boolean;
+  /** Users, permissions and the ACL log. */
+  readonly acl: Acl;
   /** Whether the default user needs no password, so new and RESET clients start authenticated. */
   defaultUserNoPass(): boolean;
   /** INFO text for INFO's arguments (section names, default, all, everything; none: default). */

@@ -222,6 +222,21 @@ export class Scripting {
     this.run(ctx, this.functions.vm, 'function', fn.ref, argv, keys, options);
   }
 
+  /**
+   * EVAL, EVALSHA or FCALL runs a script or function flagged no-writes, which CLIENT PAUSE WRITE
+   * lets through as Redis does; one without flags, or not known yet, may write.
+   */
+  declaresNoWrites(commandName: string, argv: readonly string[]): boolean {
+    if (commandName === 'fcall') {
+      return this.libraries?.get(argv[1])?.flags.has('no-writes') ?? false;
+    }
+    const script =
+      commandName === 'evalsha'
+        ? this.scripts.get(lowerSha(argv[1]))
+        : (this.scripts.get(Scripting.sha1(argv[1])) ?? parseScriptShebang(argv[1]));
+    return typeof script === 'object' && script.flags.flags.has('no-writes');
+  }
+
   /** SCRIPT KILL / FUNCTION KILL: null for OK, or the error. */
   kill(isEval: boolean): string | null {
     const run = this.running;

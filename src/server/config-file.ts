@@ -6,11 +6,12 @@
  */
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { Acl } from '../acl/acl.js';
 import type { CommandTable } from '../dispatch/table.js';
 import { globMatch } from '../keyspace/glob.js';
 import { splitInlineArgs } from '../resp/inline.js';
 import { REDIS_VERSION } from './info.js';
-import { ConfigError, sha256Hex, type Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { quoteRepr, strerror } from './config-values.js';
 
 /** A fatal configuration error, printed as redis-server prints it before exiting with 1. */
@@ -80,6 +81,9 @@ export interface LoadTarget {
   config: Config;
   /** For rename-command. */
   commands: CommandTable;
+  /** `user` lines are checked against the ACL and kept to be loaded at startup. */
+  acl: Acl;
+  configuredUsers: string[][];
 }
 
 /**
@@ -114,8 +118,6 @@ const DEPRECATED = new Set([
 class ConfigLoader {
   /** Module parameters (`name.param value`): Kvik loads no modules, so any of them is an error. */
   private moduleParams = 0;
-  /** `user default ... #<sha256>` lines, checked against requirepass once everything is read. */
-  private readonly passwordHashes: string[] = [];
 
   constructor(private readonly target: LoadTarget) {}
 
@@ -151,14 +153,6 @@ class ConfigLoader {
     if (config.boolValue('cluster-enabled') && config.get('replicaof') !== '') {
       throw new ConfigFileError('replicaof directive not allowed in cluster mode');
     }
-    const password = config.value<string | null>('requirepass');
-    for (const hash of this.passwordHashes) {
-      if (password === null || sha256Hex(password) !== hash) {
-        throw new ConfigFileError(
-          "ACL users are not supported yet: the default user's password must be the requirepass one",
-        );
-      }
-    }
   }
 
   private directive(line: string): void {
@@ -172,7 +166,7 @@ class ConfigLoader {
     if (DEPRECATED.has(name) && args.length === 1) return;
     if (name === 'include' && args.length === 1) return this.include(args[0]);
     if (name === 'rename-command' && args.length === 2) return this.renameCommand(args[0], args[1]);
-    if (name === 'user' && args.length >= 1) return this.user(args);
+    if (name === 'user' && args.length >= 1) return this.user(words);
     if (name === 'loadmodule' && args.length >= 1) {
       throw new ConfigError('Kvik cannot load Redis modules');
     }
@@ -212,22 +206,12 @@ class ConfigLoader {
     commands.rename(source, target);
   }
 
-  /**
-   * user: ACL users come with the ACL support. Until then only the default user as CONFIG REWRITE
-   * writes it is accepted: all permissions, no password or the requirepass one.
-   */
-  private user(args: readonly string[]): void {
-    const rules = args.slice(1).filter((rule) => rule !== 'sanitize-payload');
-    const auth = rules[1] ?? '';
-    const full = ['~*', '&*', '+@all'];
-    const isDefault =
-      args[0] === 'default' &&
-      rules.length === 5 &&
-      rules[0] === 'on' &&
-      rules.slice(2).every((rule, i) => rule === full[i]) &&
-      (auth === 'nopass' || /^#[0-9a-f]{64}$/.test(auth));
-    if (!isDefault) throw new ConfigError('ACL users are not supported yet: use requirepass');
-    if (auth !== 'nopass') this.passwordHashes.push(auth.slice(1));
+  /** user <name> <rule> ...: checked now, loaded when the server starts. */
+  private user(words: string[]): void {
+    const { acl, configuredUsers } = this.target;
+    const definition = acl.parseConfigured(words, configuredUsers);
+    if (typeof definition === 'string') throw new ConfigError(definition);
+    configuredUsers.push(definition);
   }
 }
 

@@ -4,7 +4,6 @@
  * Values are kept typed (bigint for numbers, as C's integer types behave); numbers and booleans
  * are also cached as plain JS values for the hot path (numberValue, boolValue).
  */
-import { createHash } from 'node:crypto';
 import { Err } from '../dispatch/errors.js';
 import type { ConfigStore } from '../dispatch/services.js';
 import { globMatch } from '../keyspace/glob.js';
@@ -172,21 +171,16 @@ export class Config implements ConfigStore {
       name: spec.name,
       lines: spec.type.rewrite(spec.name, this.values.get(spec.name), this.defaults.get(spec.name)),
     }));
-    params.push({ name: 'user', lines: [{ text: this.defaultUserLine(), force: true }] });
+    // With an aclfile the users live there, and `user` lines are dropped (as Redis does).
+    const users = this.get('aclfile') === '' ? this.userLines() : [];
+    params.push({ name: 'user', lines: users.map((text) => ({ text, force: true })) });
     params.push({ name: 'loadmodule', lines: [] });
     const error = rewriteConfigFile(this.file, params, (name) => this.entry(name)?.spec.name);
     return error === null ? null : Err.configRewriteFailed(error);
   }
 
-  /**
-   * The `user default ...` line CONFIG REWRITE writes: Kvik's default user is Redis's, with
-   * requirepass as its only password.
-   */
-  defaultUserLine(): string {
-    const password = this.value<string | null>('requirepass');
-    const auth = password === null ? 'nopass' : '#' + sha256Hex(password);
-    return `user default on ${auth} ~* &* +@all`;
-  }
+  /** The `user` lines CONFIG REWRITE writes: the server's ACL users. */
+  userLines: () => string[] = () => [];
 
   private entry(name: string): Entry | undefined {
     return this.entries.get(name) ?? this.entries.get(name.toLowerCase());
@@ -234,8 +228,4 @@ export class Config implements ConfigStore {
     if (typeof normalized === 'bigint') this.plain.set(spec.name, Number(normalized));
     else if (typeof normalized === 'boolean') this.plain.set(spec.name, normalized);
   }
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(Buffer.from(text, 'latin1')).digest('hex');
 }

@@ -42,6 +42,7 @@ export class Connection implements ClientView {
       ? '/unixsocket:0'
       : `${stripV4Mapped(accepted.localAddress)}:${accepted.localPort}`;
     this.state = new ClientState(id, addr, laddr, server.keyspace.clock.now(), local);
+    this.state.aclUser = server.acl.defaultUser;
     this.state.authenticated = server.defaultUserNoPass();
     this.reply = new ReplyWriter(server);
     this.ctx = new CommandContext(this.state, this.reply, server);

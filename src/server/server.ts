@@ -157,7 +157,7 @@ export class KvikServer implements ServerServices {
     this.gate = new Gate(this.commands, {
       authRequired: (ctx) => this.authRequired(ctx),
       protectedRefusal: (ctx) => this.debugRefusal(ctx),
-      isPaused: (ctx, command) => this.isPaused(ctx, command),
+      isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
       unitStarted: (ctx) => {
@@ -310,7 +310,7 @@ export class KvikServer implements ServerServices {
     this.stats.errorCounts.set(code, (this.stats.errorCounts.get(code) ?? 0) + 1);
   }
 
-  private isPaused(ctx: CommandContext, command: Command): boolean {
+  private isPaused(ctx: CommandContext, command: Command, argv: readonly string[]): boolean {
     const pause = this.pause;
     if (pause === null) return false;
     if (this.keyspace.clock.now() >= pause.until) {
@@ -321,10 +321,17 @@ export class KvikServer implements ServerServices {
     if (pause.mode === 'all') return true;
     // WRITE pauses writes and commands that may write (EVAL, PUBLISH ...), and an EXEC whose
     // transaction holds one, as Redis does.
-    if (mayReplicate(command)) return true;
+    if (this.mayWrite(command, argv)) return true;
     return (
-      command.name === 'exec' && (ctx.client.multi?.some((q) => mayReplicate(q.command)) ?? false)
+      command.name === 'exec' &&
+      (ctx.client.multi?.some((q) => this.mayWrite(q.command, q.argv)) ?? false)
     );
+  }
+
+  /** CLIENT PAUSE WRITE holds writes and commands that may write, unless a script says it won't. */
+  private mayWrite(command: Command, argv: readonly string[]): boolean {
+    if (command.isWrite) return true;
+    return MAY_REPLICATE.has(command.name) && !this.scripting.declaresNoWrites(command.name, argv);
   }
 
   /** CLIENT PAUSE. While it lasts no key is deleted for expiring, only hidden, as in Redis. */
@@ -561,10 +568,18 @@ export class KvikServer implements ServerServices {
   }
 }
 
-/** Commands CLIENT PAUSE WRITE holds: writes, and those that may write (Redis's may_replicate). */
-function mayReplicate(command: Command): boolean {
-  return command.isWrite || command.flags.has('may_replicate');
-}
+/**
+ * The commands Redis 7.0 flags may_replicate: not writes, yet they may write or propagate, so
+ * CLIENT PAUSE WRITE holds them. Its COMMAND INFO does not show that flag, nor do our declarations.
+ */
+const MAY_REPLICATE: ReadonlySet<string> = new Set([
+  'eval',
+  'evalsha',
+  'fcall',
+  'publish',
+  'spublish',
+  'pfcount',
+]);
 
 function resetCommandStats(command: Command): void {
   command.stats.calls = 0;
