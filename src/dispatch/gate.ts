@@ -1,6 +1,6 @@
 /**
  * The single gate every command passes (Redis's processCommand + call): look the command up, check
- * arity and authentication from its declaration, queue it inside MULTI, run it, count it, and
+ * arity, authentication and ACL permissions, queue it inside MULTI, run it, count it, and
  * propagate what it wrote. Handlers never re-check any of this.
  */
 import { performance } from 'node:perf_hooks';
@@ -36,6 +36,11 @@ export interface GateHooks {
    * allow this client, or null.
    */
   protectedRefusal(ctx: CommandContext, command: Command): string | null;
+  /**
+   * ACL: the NOPERM refusal (logged in ACL LOG) when the client's user may not run argv, or null.
+   * Only asked for users that are not unrestricted.
+   */
+  aclRefusal(ctx: CommandContext, command: Command, argv: string[]): string | null;
   /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
   isPaused(ctx: CommandContext, command: Command): boolean;
   /**
@@ -139,6 +144,13 @@ export class Gate {
     if (client.multi !== null && command.flags.has('no_multi')) {
       this.reject(ctx, command, Err.multiNotAllowed);
       return GateResult.Done;
+    }
+    if (!client.aclUser.unrestricted) {
+      const refusal = this.hooks.aclRefusal(ctx, command, argv);
+      if (refusal !== null) {
+        this.reject(ctx, command, refusal);
+        return GateResult.Done;
+      }
     }
     // RESP3 carries messages as push frames beside replies; RESP2 cannot tell them apart.
     if (

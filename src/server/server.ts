@@ -24,6 +24,11 @@ import type {
 import { CommandTable, type Command } from '../dispatch/table.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { isLocalClient } from '../commands/config.js';
+import { clientInfoLine } from '../commands/client-list.js';
+import { Acl } from '../acl/acl.js';
+import { loadAclFile } from '../acl/acl-file.js';
+import { describeUser } from '../acl/describe.js';
+import type { AclUser } from '../acl/user.js';
 import { Err } from '../dispatch/errors.js';
 import { BlockingService } from './blocking.js';
 import { Config } from './config.js';
@@ -56,6 +61,9 @@ export class KvikServer implements ServerServices {
   readonly config = new Config();
   readonly keyspace: Keyspace;
   readonly commands: CommandTable;
+  readonly acl: Acl;
+  /** `user` lines of the config file: name then rules, loaded when the server starts. */
+  readonly configuredUsers: string[][] = [];
   readonly gate: Gate;
   readonly propagation = new Propagation();
   readonly stats: ServerStats;
@@ -139,6 +147,16 @@ export class KvikServer implements ServerServices {
     this.applyKeyspaceConfig();
     this.activeExpire = new ActiveExpire(this.keyspace);
     this.commands = new CommandTable(ALL_COMMANDS);
+    this.acl = new Acl(this.commands, {
+      allChannelsByDefault: () => this.config.get('acl-pubsub-default') === 'allchannels',
+      logMaxLength: () => this.config.numberValue('acllog-max-len'),
+      clients: () => [...this.connections.values()].map((c) => c.state),
+      // The client running the command is closed by its connection once the reply is out.
+      disconnect: (client, afterReply) => {
+        if (afterReply) client.closeAfterReply = true;
+        else this.connections.get(client.id)?.close(false);
+      },
+    });
     this.blocking = new BlockingService({
       keyspace: this.keyspace,
       stats: this.stats,
@@ -157,6 +175,7 @@ export class KvikServer implements ServerServices {
     this.gate = new Gate(this.commands, {
       authRequired: (ctx) => this.authRequired(ctx),
       protectedRefusal: (ctx) => this.debugRefusal(ctx),
+      aclRefusal: (ctx, command, argv) => this.aclRefusal(ctx, command, argv),
       isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
@@ -177,11 +196,14 @@ export class KvikServer implements ServerServices {
       },
     });
     this.config.onChange((name) => this.configChanged(name));
+    this.config.userLines = () =>
+      this.acl.all().map((user) => `user ${user.name} ${describeUser(user)}`);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
   }
 
   /** Opens the listeners (bind addresses and port from the config) and starts the cron. */
   async start(): Promise<void> {
+    this.loadUsers();
     // `databases` is immutable once running: the databases are created from the loaded config.
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
     this.applyNotifyConfig();
@@ -363,19 +385,47 @@ export class KvikServer implements ServerServices {
     for (const connection of waiting) connection.processInput();
   }
 
-  // Until ACL users exist (ACL issue), only `default` exists, with requirepass as its password.
   userExists(username: string): boolean {
-    return username === 'default';
+    return this.acl.get(username) !== undefined;
   }
 
-  checkCredentials(username: string, password: string): boolean {
-    if (username !== 'default') return false;
-    const requirepass = this.config.get('requirepass');
-    return requirepass === '' || password === requirepass;
-  }
-
+  /** New and RESET connections start authenticated as `default` when it needs no password. */
   defaultUserNoPass(): boolean {
-    return this.config.get('requirepass') === '';
+    const user = this.acl.defaultUser;
+    return user.nopass && user.enabled;
+  }
+
+  /**
+   * The users the server starts with: requirepass as the default user's password, then the
+   * config file's `user` lines or the aclfile (Redis's ACLLoadUsersAtStartup: not both).
+   */
+  private loadUsers(): void {
+    this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
+    const aclfile = this.config.get('aclfile')!;
+    if (aclfile !== '' && this.configuredUsers.length > 0) {
+      throw new Error(
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      );
+    }
+    const error = this.acl.loadConfigured(this.configuredUsers);
+    if (error !== null) throw new Error(error);
+    if (aclfile !== '') {
+      const errors = loadAclFile(this.acl, aclfile, null);
+      if (errors !== null)
+        throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
+    }
+  }
+
+  /** The gate's ACL check: NOPERM in Redis's words, the refusal recorded in ACL LOG. */
+  private aclRefusal(ctx: CommandContext, command: Command, argv: string[]): string | null {
+    const denial = this.acl.check(ctx.client.aclUser as AclUser, command, argv);
+    if (denial === null) return null;
+    const object = denial.reason === 'command' ? command.fullName : argv[denial.index];
+    const context = ctx.client.multi !== null ? 'multi' : 'toplevel';
+    const info = clientInfoLine(ctx, this.connections.get(ctx.client.id)!, argv);
+    this.acl.logDenial(ctx.client, denial.reason, context, object, info, this.keyspace.clock.now());
+    if (denial.reason === 'command') return Err.nopermCommand(command.fullName);
+    return denial.reason === 'key' ? Err.nopermKey : Err.nopermChannel;
   }
 
   /** A client's wait ended (served, timed out, unblocked): it runs what it has pipelined since. */
@@ -426,7 +476,11 @@ export class KvikServer implements ServerServices {
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
     else if (name === 'latency-tracking') this.latencyTracking = this.config.boolValue(name);
-    else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) void this.rebind();
+    else if (name === 'requirepass') {
+      this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
+    } else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) {
+      void this.rebind();
+    }
   }
 
   private applyNotifyConfig(): void {
