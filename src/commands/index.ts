@@ -7,6 +7,7 @@ import { commandCommands } from './command.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
+import { dumpCommands } from './dump.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './function.js';
 import { geoCommands } from './geo.js';
@@ -15,6 +16,8 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
 import { listCommands } from './list.js';
 import { objectCommands } from './object.js';
+import { persistenceCommands } from './persistence.js';
+import { memoryCommands } from './memory.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { scriptingCommands } from './scripting.js';
@@ -28,14 +31,17 @@ import { zsetCommands } from './zset.js';
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
   ...clientCommands,
-  ...serverCommands,
   ...aclCommands,
+  ...serverCommands,
+  ...persistenceCommands,
   ...configCommands,
   ...debugCommands,
   ...commandCommands,
   ...keysCommands,
+  ...dumpCommands,
   ...expireCommands,
   ...objectCommands,
+  ...memoryCommands,
   ...stringCommands,
   ...listCommands,
   ...hashCommands,

@@ -38,7 +38,6 @@ export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | 
     if (
       ref > 0 &&
       off < MAX_OFF &&
-      ip + 4 < inLength &&
       input[ref] === input[ip] &&
       input[ref + 1] === input[ip + 1] &&
       input[ref + 2] === input[ip + 2]

@@ -74,6 +74,19 @@ export const Err = {
   debugDisabled: (command: string) =>
     `ERR ${command} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
   noShutdownInProgress: 'ERR No shutdown in progress.',
+  // Persistence
+  generic: 'ERR',
+  bgsaveInProgress: 'ERR Background save already in progress',
+  bgsaveDuringRewrite:
+    "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  rewriteFailed:
+    "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  reloadFailed: 'ERR Error trying to load the RDB dump',
+  reloadOptions: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.',
+  misconf:
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
   // CONFIG
   configUnknownOption: (name: string) =>
     `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`,
@@ -105,6 +118,7 @@ export const Err = {
   lfuSelected:
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
   // Connection and CLIENT. Names printed with %s stop at a NUL byte, as in Redis.
   subcommandSyntax: (sub: string, command: string) =>
     `ERR unknown subcommand or wrong number of arguments for '${preview(sub)}'. Try ${command.toUpperCase()} HELP.`,
@@ -302,6 +316,11 @@ export const Err = {
   libraryNameMissing: 'ERR library name argument was not given',
   restorePolicy: 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.',
   badDumpPayload: 'ERR DUMP payload version or checksum are wrong',
+  busyKey: 'BUSYKEY Target key name already exists.',
+  badDataFormat: 'ERR Bad data format',
+  invalidTtl: 'ERR Invalid TTL value, must be >= 0',
+  invalidIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
+  invalidFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
 } as const;
 
 /** The text of an argument Redis prints with %s: up to the first NUL byte. */

@@ -125,11 +125,8 @@ export function listpackScore(score: number): string {
   return formatDouble17g(score);
 }
 
-/** Bytes of the ziplist-era overhead estimate Redis adds per element (quicklist.c). */
-function elementOverhead(size: number): number {
-  return (size < 254 ? 1 : 5) + (size < 64 ? 1 : size < 16384 ? 2 : 5);
-}
-
+/** What quicklist.c adds to an element's length to estimate its listpack bytes. */
+const SIZE_ESTIMATE_OVERHEAD = 8;
 const SIZE_SAFETY_LIMIT = 8192;
 const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
 
@@ -152,7 +149,7 @@ function writeQuicklist(enc: RdbEncoder, list: ListValue, limits: ListNodeLimits
       nodes.push(element);
       continue;
     }
-    if (lp !== null && !allowInsert(lp.size + size + elementOverhead(size), count, fill)) {
+    if (lp !== null && !allowInsert(lp.size + size + SIZE_ESTIMATE_OVERHEAD, count + 1, fill)) {
       nodes.push(lp.finish());
       lp = null;
     }
@@ -171,11 +168,10 @@ function writeQuicklist(enc: RdbEncoder, list: ListValue, limits: ListNodeLimits
   }
 }
 
-function allowInsert(newSize: number, count: number, fill: number): boolean {
+/** Whether a node may grow to `newSize` bytes and `newCount` elements (quicklistNodeExceedsLimit). */
+function allowInsert(newSize: number, newCount: number, fill: number): boolean {
   if (fill < 0) {
-    const level = OPTIMIZATION_LEVEL[Math.min(-fill - 1, OPTIMIZATION_LEVEL.length - 1)];
-    if (newSize <= level) return true;
+    return newSize <= OPTIMIZATION_LEVEL[Math.min(-fill - 1, OPTIMIZATION_LEVEL.length - 1)];
   }
-  if (newSize > SIZE_SAFETY_LIMIT) return false;
-  return count < fill;
+  return newSize <= SIZE_SAFETY_LIMIT && newCount <= fill;
 }
