@@ -24,7 +24,7 @@ export interface EncodingLimits {
 }
 
 export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
-  hash: { maxEntries: 128, maxValue: 64 },
+  hash: { maxEntries: 512, maxValue: 64 },
   zset: { entries: 128, value: 64 },
   maxIntsetEntries: 512,
 };
