@@ -92,7 +92,7 @@ function setUser(ctx: CommandContext, argv: string[]): void {
 
 function getUser(ctx: CommandContext, argv: string[]): void {
   const user = ctx.server.acl.get(argv[2]);
-  if (user === undefined) throw new ReplyError(Err.aclNoSuchUser(argv[2]));
+  if (user === undefined) return ctx.reply.nullBulk();
   const reply = ctx.reply;
   reply.map(6);
   reply.bulk('flags');
@@ -139,7 +139,7 @@ function listUsers(ctx: CommandContext, namesOnly: boolean): void {
 
 /** ACL CAT: the categories, or the commands and subcommands of one. */
 function category(ctx: CommandContext, argv: string[]): void {
-  if (argv.length > 3) throw new ReplyError(Err.unknownSubcommand(argv[1], 'acl'));
+  if (argv.length > 3) throw new ReplyError(Err.subcommandSyntax(argv[1], 'acl'));
   if (argv.length === 2) {
     ctx.reply.array(ACL_CATEGORIES.length);
     for (const name of ACL_CATEGORIES) ctx.reply.bulk(name);
@@ -161,7 +161,7 @@ function category(ctx: CommandContext, argv: string[]): void {
 
 /** ACL GENPASS [bits]: hex digits of a cryptographically random password. */
 function genpass(ctx: CommandContext, argv: string[]): void {
-  if (argv.length > 3) throw new ReplyError(Err.unknownSubcommand(argv[1], 'acl'));
+  if (argv.length > 3) throw new ReplyError(Err.subcommandSyntax(argv[1], 'acl'));
   let bits = 256;
   if (argv.length === 3) {
     const parsed = parseInt64(argv[2]);
@@ -180,7 +180,7 @@ function genpass(ctx: CommandContext, argv: string[]): void {
 
 /** ACL LOG [count | RESET]. */
 function showLog(ctx: CommandContext, argv: string[]): void {
-  if (argv.length > 3) throw new ReplyError(Err.unknownSubcommand(argv[1], 'acl'));
+  if (argv.length > 3) throw new ReplyError(Err.subcommandSyntax(argv[1], 'acl'));
   const log = ctx.server.acl.log;
   let count = 10;
   if (argv.length === 3) {

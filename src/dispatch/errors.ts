@@ -44,7 +44,6 @@ export const Err = {
     `ERR Unmatched parenthesis in acl selector starting at '${op}'.`,
   aclUsernameSpaces: "ERR Usernames can't contain spaces or null characters",
   aclDefaultUserUndeletable: "ERR The 'default' user cannot be removed",
-  aclNoSuchUser: (name: string) => `ERR Can not find user '${name}' in ACL`,
   aclUnknownCategory: (name: string) => `ERR Unknown category '${name.slice(0, 128)}'`,
   aclGenpassBits:
     'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096',
