@@ -18,7 +18,12 @@ export interface StartServerOptions {
   host?: string;
   /** Time source: pass a ManualClock to move time forward in tests. */
   clock?: Clock;
-  /** Any redis.conf parameters, e.g. `{ requirepass: 'secret', databases: 4 }`. */
+  /**
+   * Any redis.conf parameters, e.g. `{ requirepass: 'secret', databases: 4 }`. An embedded
+   * server persists nothing unless asked: `save` defaults to "" (no snapshot rules), and only a
+   * server given a `dir` loads its data from there at start (dump.rdb, or the AOF with
+   * appendonly yes), as `kvik server` does.
+   */
   config?: Record<string, string | number | boolean>;
 }
 
@@ -34,6 +39,8 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const server = new KvikServer({ clock: options.clock });
   const host = options.host ?? '127.0.0.1';
+  server.config.load('save', '');
+  server.loadOnStart = options.config?.dir !== undefined;
   for (const [name, value] of Object.entries(options.config ?? {})) {
     server.config.load(name, typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value));
   }

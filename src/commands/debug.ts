@@ -46,6 +46,7 @@ const SUBCOMMANDS = new Map<string, DebugSubcommand>([
   ['error', { arity: 3, run: (ctx, argv) => ctx.reply.error(argv[2], { counted: false }) }],
   ['log', { arity: 3, run: (ctx) => ctx.reply.ok() }],
   ['populate', { arity: -3, run: populate }],
+  ['reload', { arity: -2, run: reload }],
 ]);
 
 /** Subcommands of Redis's DEBUG that need internals Kvik does not have (or not yet). */
@@ -66,7 +67,6 @@ const UNSUPPORTED = new Set([
   'drop-cluster-packet-filter',
   'oom',
   'panic',
-  'reload',
   'restart',
   'sdslen',
   'segfault',
@@ -100,6 +100,21 @@ export const debug = defineCommand({
     ctx.reply.error(Err.subcommandSyntax(argv[1], 'debug'));
   },
 });
+
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load the RDB file again. */
+function reload(ctx: CommandContext, argv: string[]): void {
+  const options = { save: true, flush: true };
+  for (const arg of argv.slice(2)) {
+    const option = arg.toLowerCase();
+    if (option === 'nosave') options.save = false;
+    else if (option === 'noflush') options.flush = false;
+    // MERGE is accepted; a key already present still fails the load (duplicates are refused).
+    else if (option !== 'merge') return ctx.reply.error(Err.reloadOptions);
+  }
+  const error = ctx.server.persistence.reload(options);
+  if (error !== null) ctx.reply.error(error);
+  else ctx.reply.ok();
+}
 
 /** C's atoi: leading digits with an optional sign, 0 when there are none. */
 function atoi(text: string): number {

@@ -305,6 +305,7 @@ export const flushall = defineCommand({
   handler: (ctx, argv) => {
     checkFlushOption(argv);
     ctx.keyspace.dirty += ctx.keyspace.flushAll() + 1;
+    ctx.server.persistence.flushedAll();
     ctx.reply.ok();
   },
 });

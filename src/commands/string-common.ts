@@ -49,7 +49,11 @@ export function mutableString(
   key: string,
   value: string | StringBuffer,
 ): StringBuffer {
-  if (value instanceof StringBuffer) return value;
+  if (value instanceof StringBuffer) {
+    // Reached through a read lookup too (PFCOUNT caching its count): a snapshot copies it first.
+    ctx.keyspace.copyOnWrite?.valueChanging(value);
+    return value;
+  }
   const buffer = new StringBuffer(value);
   ctx.keyspace.overwrite(ctx.db, key, buffer);
   return buffer;

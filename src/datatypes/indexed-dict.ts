@@ -179,6 +179,11 @@ export class IndexedDict<V> {
     return this.keyArray;
   }
 
+  /** The values, slot by slot (parallel to keys()). */
+  values(): readonly V[] {
+    return this.valueArray;
+  }
+
   *entries(): IterableIterator<[string, V]> {
     for (let i = 0; i < this.keyArray.length; i++) yield [this.keyArray[i], this.valueArray[i]];
   }

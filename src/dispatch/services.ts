@@ -185,6 +185,22 @@ export type ShutdownMode = {
   abort?: boolean;
 };
 
+/** SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, DEBUG RELOAD, FLUSHALL's save (persistence/). */
+export interface PersistenceService {
+  /** When the dataset was last saved (ms): LASTSAVE. */
+  readonly lastSaveTime: number;
+  /** SAVE, blocking: false when it failed. */
+  save(): boolean;
+  /** BGSAVE [SCHEDULE]: the status to reply; throws ReplyError when it cannot start. */
+  bgsave(schedule: boolean): string;
+  /** BGREWRITEAOF: the status to reply; throws ReplyError when it cannot start. */
+  bgrewriteaof(): string;
+  /** FLUSHALL emptied the keyspace: a background save stops, save rules save at once. */
+  flushedAll(): void;
+  /** DEBUG RELOAD: save (unless NOSAVE), empty (unless NOFLUSH), load; an error text or null. */
+  reload(options: { save: boolean; flush: boolean }): string | null;
+}
+
 export interface ServerServices {
   readonly keyspace: Keyspace;
   readonly config: ConfigStore;
@@ -225,4 +241,5 @@ export interface ServerServices {
   readonly scripting: Scripting;
   /** Random numbers come from here, so tests can seed them. */
   random(): number;
+  readonly persistence: PersistenceService;
 }

@@ -60,6 +60,18 @@ export interface KeyspaceListener {
   flushed(): void;
 }
 
+/**
+ * A snapshot in progress (persistence/snapshot.ts) hears of every change its frozen view of the
+ * keyspace could miss: a value changed in place, an expiry set or removed. Replaced or deleted
+ * values need no notice: the snapshot keeps its own references to them.
+ */
+export interface CopyOnWrite {
+  /** A collection or StringBuffer is about to be modified in place. */
+  valueChanging(value: StoredValue): void;
+  /** The expiry of `key` in this expires map is about to be set or removed. */
+  expiryChanging(expires: Map<string, number>, key: string): void;
+}
+
 export class KeyspaceStats {
   expiredKeys = 0;
   evictedKeys = 0;
@@ -116,6 +128,8 @@ export class Keyspace {
    */
   private weighedKey: string | null = null;
   private weighedDb: Database | null = null;
+  /** The snapshot being taken, if any: one null check on the write path otherwise. */
+  copyOnWrite: CopyOnWrite | null = null;
 
   constructor(
     databases: number,
@@ -169,7 +183,11 @@ export class Keyspace {
 
   /** The value of a key about to be written, or undefined. Expired keys are deleted on the way. */
   lookupWrite(db: Database, key: string): StoredValue | undefined {
-    return this.lookup(db, key, true);
+    const value = this.lookup(db, key, true);
+    if (this.copyOnWrite !== null && value !== undefined && typeof value !== 'string') {
+      this.copyOnWrite.valueChanging(value);
+    }
+    return value;
   }
 
   private lookup(db: Database, key: string, touch: boolean): StoredValue | undefined {
@@ -198,7 +216,7 @@ export class Keyspace {
     db.dict.setWeightAt(slot, keyBytes(key, value, this.random));
     this.weighedKey = typeof value === 'string' ? key : null;
     this.weighedDb = db;
-    if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+    if (!keepTtl && db.expires.size !== 0) this.dropExpire(db, key);
     if (db.dict.size !== sizeBefore) this.listener.keyspaceEvent('n', 'new', key, db.id);
   }
 
@@ -227,8 +245,13 @@ export class Keyspace {
 
   delete(db: Database, key: string): boolean {
     if (!db.dict.delete(key)) return false;
-    if (db.expires.size !== 0) db.expires.delete(key);
+    if (db.expires.size !== 0) this.dropExpire(db, key);
     return true;
+  }
+
+  private dropExpire(db: Database, key: string): boolean {
+    this.copyOnWrite?.expiryChanging(db.expires, key);
+    return db.expires.delete(key);
   }
 
   getExpire(db: Database, key: string): number | undefined {
@@ -238,11 +261,12 @@ export class Keyspace {
   setExpire(db: Database, key: string, when: number): void {
     // Share the key string the dict holds, so the expires map costs no second copy of it.
     const slot = db.dict.slotOf(key);
+    this.copyOnWrite?.expiryChanging(db.expires, key);
     db.expires.set(slot >= 0 ? db.dict.keyAt(slot) : key, when);
   }
 
   removeExpire(db: Database, key: string): boolean {
-    return db.expires.delete(key);
+    return this.dropExpire(db, key);
   }
 
   /** The access frequency counter under an LFU policy, as OBJECT FREQ reports. */
@@ -337,7 +361,9 @@ export class Keyspace {
     for (const db of dbs) {
       removed += db.dict.size;
       db.dict.clear();
-      db.expires.clear();
+      // A snapshot in progress keeps the old expires map as it was; otherwise it is reused.
+      if (this.copyOnWrite !== null) db.expires = new Map();
+      else db.expires.clear();
       db.expireCursor = null;
       db.avgTtl = 0;
     }

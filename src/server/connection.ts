@@ -213,6 +213,8 @@ export class Connection implements ClientView {
   }
 
   flush(): void {
+    // Held until the AOF has these writes (flushed at the end of this event-loop turn).
+    if (this.server.aofHoldsReplies) return this.server.outputPending(this);
     const out = this.reply.take();
     if (out.length > 0 && !this.socket.destroyed) {
       this.server.stats.totalNetOutputBytes += out.length;

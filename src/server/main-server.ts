@@ -13,6 +13,7 @@ import {
 } from './config-file.js';
 import { KVIK_VERSION, REDIS_VERSION } from './info.js';
 import { tuneHeapForServer } from './heap-tuning.js';
+import { StartupLoadError } from '../persistence/startup-load.js';
 import type { Config } from './config.js';
 
 const USAGE = `Usage: kvik server [/path/to/redis.conf] [options] [-]
@@ -47,6 +48,8 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.exit(1);
   }
   const log = new ServerLog(server.config);
+  server.log = (level, message) => log.write(level, message);
+  server.loadOnStart = true;
   if (server.config.boolValue('daemonize')) {
     log.write('warning', 'daemonize is not supported: run Kvik under a process manager instead.');
   }
@@ -64,6 +67,10 @@ export async function runServerCommand(args: string[]): Promise<void> {
   try {
     await server.start();
   } catch (err) {
+    if (err instanceof StartupLoadError) {
+      log.write('warning', err.message);
+      process.exit(1);
+    }
     const e = err as NodeJS.ErrnoException;
     const port = server.config.get('port');
     if (e.code === 'EADDRINUSE') {

@@ -42,6 +42,8 @@ import { PubSubHub } from './pubsub.js';
 import { Tracking } from './tracking.js';
 import { WatchedKeys } from './watched-keys.js';
 import { Scripting } from '../scripting/scripting.js';
+import { Persistence } from '../persistence/save-service.js';
+import type { LogLevel } from '../persistence/save.js';
 
 const KEYSPACE_PARAMS = new Set([
   'lazyfree-lazy-expire',
@@ -90,8 +92,20 @@ export class KvikServer implements ServerServices {
   readonly runId: string;
   /** The replication ids and offsets INFO replication shows (a primary without replicas). */
   readonly replication = { replid: '', replid2: '0'.repeat(40), offset: 0, secondOffset: -1 };
-  /** When the dataset was last saved (ms); the start time until persistence exists. */
-  lastSaveTime: number;
+  /** SAVE, BGSAVE, the AOF, startup loading (persistence/). */
+  readonly persistence: Persistence;
+  /**
+   * While the AOF holds writes not yet on their way to disk, replies wait for its flush at the
+   * end of this event-loop turn (so a client never hears of a write the AOF could lose).
+   */
+  aofHoldsReplies = false;
+  /**
+   * Load the dataset from disk at start (the AOF, or dir/dbfilename) and open the AOF: always
+   * for `kvik server`; embedded servers only when given a `dir` (startServer).
+   */
+  loadOnStart = false;
+  /** The server log (`kvik server` writes it to stdout or the logfile; silent when embedded). */
+  log: (level: LogLevel, message: string) => void = () => undefined;
   /** The cron frequency in use: configured hz, raised by dynamic-hz when clients are many. */
   hz = 10;
   private pauseState: PauseState | null = null;
@@ -129,7 +143,6 @@ export class KvikServer implements ServerServices {
       errorCounts: new Map(),
       startTime: clock.now(),
     };
-    this.lastSaveTime = this.stats.startTime;
     this.runId = this.randomHex(40);
     this.changeReplicationId();
     this.keyspace = new Keyspace(16, clock, {
@@ -195,6 +208,24 @@ export class KvikServer implements ServerServices {
         }
       },
     });
+    this.persistence = new Persistence(
+      {
+        keyspace: this.keyspace,
+        config: this.config,
+        debug: this.debug,
+        services: this,
+        gate: this.gate,
+        libraryCodes: () => this.scripting.libraryCodes(),
+        installFunctions: (codes) => {
+          if (codes.length > 0 || this.scripting.libraryCodes().length > 0) {
+            this.scripting.functions.restore(codes, 'flush');
+          }
+        },
+        log: (level, message) => this.log(level, message),
+      },
+      (hold) => (this.aofHoldsReplies = hold),
+    );
+    this.propagation.subscribe((dbId, argv) => this.persistence.aof.feed(dbId, argv));
     this.config.onChange((name) => this.configChanged(name));
     this.config.userLines = () =>
       this.acl.all().map((user) => `user ${user.name} ${describeUser(user)}`);
@@ -208,6 +239,7 @@ export class KvikServer implements ServerServices {
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
     this.applyNotifyConfig();
     await this.scripting.start();
+    if (this.loadOnStart) this.persistence.loadAtStartup();
     await this.openListeners();
     this.scheduleCron();
   }
@@ -287,6 +319,7 @@ export class KvikServer implements ServerServices {
   }
 
   private flushPendingOutput(): void {
+    if (this.aofHoldsReplies) this.persistence.aof.flush();
     for (const connection of this.pendingOutput) connection.flushPending();
     this.pendingOutput.clear();
   }
@@ -472,6 +505,7 @@ export class KvikServer implements ServerServices {
 
   /** Applies a CONFIG SET that matters while running; returns an error text to undo it. */
   private configChanged(name: string): string | void {
+    if (name === 'appendonly') return this.persistence.configChanged(name);
     if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
@@ -541,12 +575,20 @@ export class KvikServer implements ServerServices {
     this.latency.reset();
   }
 
+  /** When the dataset was last saved (ms): LASTSAVE, INFO's rdb_last_save_time. */
+  get lastSaveTime(): number {
+    return this.persistence.lastSaveTime;
+  }
+
   /**
-   * SHUTDOWN and signals. Nothing is persisted yet, so SAVE has nothing to write; a shutdown
-   * completes at once (no replicas to wait for), so there is never one in progress to ABORT.
+   * SHUTDOWN and signals: the final save or AOF fsync (persistence decides, as Redis's
+   * prepareForShutdown), then the server closes. A shutdown completes at once (no replicas to
+   * wait for), so there is never one in progress to ABORT.
    */
   shutdown(mode: ShutdownMode): string | null {
     if (mode.abort) return Err.noShutdownInProgress;
+    const error = this.persistence.prepareForShutdown(mode);
+    if (error !== null) return error;
     void this.close();
     return null;
   }
@@ -599,6 +641,7 @@ export class KvikServer implements ServerServices {
     }
     if (this.pause !== null && this.keyspace.clock.now() >= this.pause.until) this.unpause();
     this.blocking.expireTimeouts();
+    this.persistence.cron();
   }
 
   /** Stops accepting, finishes pending replies, closes every client. Idempotent. */
@@ -608,6 +651,7 @@ export class KvikServer implements ServerServices {
       const closing = this.closeListeners();
       for (const connection of this.connections.values()) connection.close(true);
       await closing;
+      await this.persistence.close();
       this.scripting.close();
       this.resolveClosed();
     })();

@@ -1,0 +1,143 @@
+/**
+ * Files made from a snapshot walk: the generic loop that walks a few milliseconds per event-loop
+ * turn and writes what was encoded while the file system works, and the RDB file (header and aux
+ * fields, function libraries, every database, EOF and checksum) that SAVE writes in one go and
+ * BGSAVE or an AOF rewrite's RDB base write in the background.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { StoredValue } from '../keyspace/values.js';
+import {
+  RdbEncoder,
+  writeDbStart,
+  writeFunctions,
+  writeKeyValue,
+  writeRdbEnd,
+  writeRdbHeader,
+  type ListNodeLimits,
+} from './rdb-write.js';
+import { BackgroundFile, writeFileDurably } from './save-file.js';
+import type { Snapshot, SnapshotSink } from './snapshot.js';
+
+/** How long one turn of a background save may walk the keyspace before letting clients in. */
+const STEP_BUDGET_MS = 3;
+/** Encoded bytes gathered before a write is issued. */
+const WRITE_CHUNK_BYTES = 256 * 1024;
+
+/** A sink that turns the walk into bytes, handed out in chunks. */
+export interface EncodingSink extends SnapshotSink {
+  /** Bytes encoded and not yet taken. */
+  readonly pending: number;
+  take(): Buffer;
+  /** The walk is complete: the file's trailer. */
+  end(): void;
+}
+
+export interface RdbContent {
+  compress: boolean;
+  checksum: boolean;
+  /** The file is the base of an AOF (the aof-base aux field). */
+  aofBase: boolean;
+  /** The used-mem aux field. */
+  usedMemory: number;
+  /** The function libraries' codes, as they were when the snapshot started. */
+  libraries: readonly string[];
+  limits: ListNodeLimits;
+}
+
+/** Encodes what the snapshot walk hands over as RDB. */
+class RdbSink implements EncodingSink {
+  private readonly encoder: RdbEncoder;
+
+  constructor(
+    private readonly content: RdbContent,
+    createdAt: number,
+  ) {
+    this.encoder = new RdbEncoder({ compress: content.compress, checksum: content.checksum });
+    writeRdbHeader(this.encoder, {
+      ctime: Math.floor(createdAt / 1000),
+      usedMem: content.usedMemory,
+      aofBase: content.aofBase,
+    });
+    writeFunctions(this.encoder, content.libraries);
+  }
+
+  get pending(): number {
+    return this.encoder.pending;
+  }
+
+  take(): Buffer {
+    return this.encoder.take();
+  }
+
+  beginDatabase(dbIndex: number, size: number, expiresSize: number): void {
+    writeDbStart(this.encoder, dbIndex, size, expiresSize);
+  }
+
+  entry(key: string, value: StoredValue, expireAt: number | undefined): void {
+    writeKeyValue(this.encoder, key, value, expireAt, this.content.limits);
+  }
+
+  end(): void {
+    writeRdbEnd(this.encoder);
+  }
+}
+
+export function rdbSink(snapshot: Snapshot, content: RdbContent): EncodingSink {
+  return new RdbSink(content, snapshot.startedAt);
+}
+
+/** The whole file at once, blocking (SAVE, SHUTDOWN, DEBUG RELOAD). */
+export function writeSnapshotNow(
+  snapshot: Snapshot,
+  sink: EncodingSink,
+  tempPath: string,
+  target: string,
+): number {
+  snapshot.step(sink, Infinity);
+  sink.end();
+  const bytes = sink.take();
+  writeFileDurably(tempPath, target, [bytes]);
+  return bytes.length;
+}
+
+/**
+ * The file in the background. `cancelled` is polled between steps; a cancelled or failed save
+ * removes its temporary file. Resolves with the file's size.
+ */
+export async function writeSnapshotInBackground(
+  snapshot: Snapshot,
+  sink: EncodingSink,
+  tempPath: string,
+  target: string,
+  cancelled: () => boolean,
+): Promise<number> {
+  const file = await BackgroundFile.create(tempPath, target);
+  let size = 0;
+  try {
+    let done = false;
+    while (!done) {
+      if (cancelled()) throw new SaveCancelled();
+      done = snapshot.step(sink, STEP_BUDGET_MS);
+      if (done) sink.end();
+      if (done || sink.pending >= WRITE_CHUNK_BYTES) {
+        const chunk = sink.take();
+        size += chunk.length;
+        await file.write(chunk);
+      } else {
+        await nextTurn();
+      }
+    }
+    if (cancelled()) throw new SaveCancelled();
+    await file.commit();
+    return size;
+  } catch (err) {
+    await file.discard();
+    throw err;
+  }
+}
+
+export class SaveCancelled extends Error {
+  constructor() {
+    super('save cancelled');
+  }
+}
