@@ -255,16 +255,16 @@ export class IndexedDict<V> {
     const hashes = new Int32Array(size);
     hashes.set(this.hashArray.subarray(0, live));
     this.hashArray = hashes;
-  }
-}
-
-const MIN_ENTRIES = 8;
-const MIN_TABLE = 16;
     if (this.weightArray !== null) {
       const weights = new Uint32Array(size);
       weights.set(this.weightArray.subarray(0, live));
       this.weightArray = weights;
     }
+  }
+}
+
+const MIN_ENTRIES = 8;
+const MIN_TABLE = 16;
 /** The index is grown before it is more than 3/4 full, which keeps linear probe runs short. */
 const MAX_LOAD_NUMERATOR = 3;
 const MAX_LOAD_DENOMINATOR = 4;

@@ -12,6 +12,9 @@ import type { Command, CommandTable } from './table.js';
 /** Bound on remembered command-name spellings, so odd casings cannot grow the cache forever. */
 const MAX_SPELLINGS = 4096;
 
+/** Inside MULTI, what may still run past maxmemory: queueing grows memory, these end it. */
+const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+
 /** Commands that run immediately even inside MULTI. */
 const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
@@ -43,6 +46,11 @@ export interface GateHooks {
   aclRefusal(ctx: CommandContext, command: Command, argv: string[]): string | null;
   /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
   isPaused(ctx: CommandContext, command: Command): boolean;
+  /**
+   * maxmemory is set: evicts keys until used memory is within it (Redis's performEvictions);
+   * false when it is still over.
+   */
+  evictToLimit(): boolean;
   /**
    * While a script runs past busy-reply-threshold: Redis's BUSY refusal for a command that may
    * not run then, or null.
@@ -97,6 +105,8 @@ export class Gate {
   /** The call of a script that yielded to the event loop, until it finishes. */
   private suspended: OpenCall | null = null;
   private readonly bySpelling = new Map<string, Command>();
+  /** maxmemory is set: commands make room first. False costs the hot path one check. */
+  memoryLimited = false;
 
   constructor(
     private readonly table: CommandTable,
@@ -151,6 +161,15 @@ export class Gate {
         this.reject(ctx, command, refusal);
         return GateResult.Done;
       }
+    }
+    if (
+      this.memoryLimited &&
+      this.suspended === null &&
+      !this.hooks.evictToLimit() &&
+      refusedOnOom(client, command)
+    ) {
+      this.reject(ctx, command, Err.oom);
+      return GateResult.Done;
     }
     // RESP3 carries messages as push frames beside replies; RESP2 cannot tell them apart.
     if (
@@ -320,6 +339,17 @@ export class Gate {
     }
     ctx.reply.error(message);
   }
+}
+
+/**
+ * Whether a command is refused while memory is over maxmemory (Redis's reject_cmd_on_oom): one
+ * that may grow memory (denyoom), EXEC of a transaction holding one, anything queued in MULTI.
+ */
+function refusedOnOom(client: CommandContext['client'], command: Command): boolean {
+  if (command.denyOom) return true;
+  const name = command.parent?.name ?? command.name;
+  if (name === 'exec') return client.multi?.some((queued) => queued.command.denyOom) ?? false;
+  return client.multi !== null && !OOM_EXEMPT_IN_MULTI.has(name);
 }
 
 /** Ends the client's transaction, watched keys included (Redis's discardTransaction). */

@@ -4,6 +4,7 @@
  */
 import type { Acl } from '../acl/acl.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import type { MemoryOverview } from '../keyspace/memory-accounting.js';
 import type { Scripting } from '../scripting/scripting.js';
 import type { RespVersion } from '../resp/reply.js';
 import type { ClientState } from './client-state.js';
@@ -242,4 +243,6 @@ export interface ServerServices {
   /** Random numbers come from here, so tests can seed them. */
   random(): number;
   readonly persistence: PersistenceService;
+  /** used_memory's parts and the process's memory (MEMORY STATS, MEMORY DOCTOR). */
+  memoryOverview(): MemoryOverview;
 }

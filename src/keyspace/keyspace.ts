@@ -302,6 +302,18 @@ export class Keyspace {
   }
 
   /**
+   * Deletes a key to free memory and tells everyone, as Redis's performEvictions does for each
+   * key it evicts; `lazy` (lazyfree-lazy-eviction) propagates it as UNLINK.
+   */
+  evict(db: Database, key: string, lazy: boolean): void {
+    this.delete(db, key);
+    this.stats.evictedKeys++;
+    this.listener.keyModified(db, key);
+    this.listener.keyspaceEvent('e', 'evicted', key, db.id);
+    this.listener.propagate(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
+  }
+
+  /**
    * The single exit of every write: WATCH and tracking hear of it, a keyspace event goes out,
    * and the dirty counter moves. Handlers call it once per key they changed.
    */

@@ -59,68 +59,82 @@ export function stringBytes(length: number): number {
   return 16 + ((length + 7) & ~7);
 }
 
-/** The estimated bytes of a key holding a value: what the keyspace weighs the key at. */
-export function keyBytes(key: string, value: StoredValue, random: () => number): number {
-  return KEY_ENTRY_BYTES + stringBytes(key.length) + valueBytes(value, random);
+/**
+ * The estimated bytes of a key holding a value: what the keyspace weighs the key at. `samples`
+ * elements of a collection are measured (MEMORY USAGE ... SAMPLES; Infinity: all).
+ */
+export function keyBytes(
+  key: string,
+  value: StoredValue,
+  random: () => number,
+  samples = SAMPLES,
+): number {
+  return KEY_ENTRY_BYTES + stringBytes(key.length) + valueBytes(value, random, samples);
 }
 
 /** The estimated bytes of a value. */
-export function valueBytes(value: StoredValue, random: () => number): number {
+export function valueBytes(value: StoredValue, random: () => number, samples = SAMPLES): number {
   if (typeof value === 'string') return stringBytes(value.length);
   if (value instanceof StringBuffer) return STRING_BUFFER_BYTES + value.length * 2;
-  if (value instanceof ListValue) return listBytes(value, random);
-  if (value instanceof HashValue) return hashBytes(value, random);
-  if (value instanceof SetValue) return setBytes(value, random);
-  if (value instanceof ZSetValue) return zsetBytes(value, random);
+  if (value instanceof ListValue) return listBytes(value, random, samples);
+  if (value instanceof HashValue) return hashBytes(value, random, samples);
+  if (value instanceof SetValue) return setBytes(value, random, samples);
+  if (value instanceof ZSetValue) return zsetBytes(value, random, samples);
   if (value instanceof Stream) return streamBytes(value);
   return OBJECT_BYTES;
 }
 
 /**
- * The mean heap size of `size` elements, from all of them when few, else from SAMPLES picked at
- * random; `bytesAt(i)` measures the element at index i.
+ * The mean heap size of `size` elements, from all of them when there are no more than `samples`,
+ * else from `samples` picked at random; `bytesAt(i)` measures the element at index i.
  */
 function meanElementBytes(
   size: number,
   random: () => number,
+  samples: number,
   bytesAt: (index: number) => number,
 ): number {
   if (size === 0) return 0;
   let sum = 0;
-  if (size <= SAMPLES) {
+  if (size <= samples) {
     for (let i = 0; i < size; i++) sum += bytesAt(i);
     return sum / size;
   }
-  for (let i = 0; i < SAMPLES; i++) sum += bytesAt(Math.floor(random() * size));
-  return sum / SAMPLES;
+  for (let i = 0; i < samples; i++) sum += bytesAt(Math.floor(random() * size));
+  return sum / samples;
 }
 
-function listBytes(list: ListValue, random: () => number): number {
-  const mean = meanElementBytes(list.length, random, (i) => stringBytes(list.at(i).length));
+function listBytes(list: ListValue, random: () => number, samples: number): number {
+  const mean = meanElementBytes(list.length, random, samples, (i) =>
+    stringBytes(list.at(i).length),
+  );
   return OBJECT_BYTES + list.length * (LIST_SLOT_BYTES + mean);
 }
 
-function hashBytes(hash: HashValue, random: () => number): number {
+function hashBytes(hash: HashValue, random: () => number, samples: number): number {
   const packed = hash.packedLength;
   if (packed >= 0) return OBJECT_BYTES + stringBytes(packed);
   const view = hash.view();
   const mean = meanElementBytes(
     view.size,
     random,
+    samples,
     (i) => stringBytes(view.fieldAt(i).length) + stringBytes(view.valueAt(i).length),
   );
   return OBJECT_BYTES + DICT_BYTES + view.size * (DICT_ENTRY_BYTES + mean);
 }
 
-function setBytes(set: SetValue, random: () => number): number {
+function setBytes(set: SetValue, random: () => number, samples: number): number {
   if (set.encoding === 'intset') return OBJECT_BYTES + set.size * INTSET_MEMBER_BYTES;
-  const mean = meanElementBytes(set.size, random, (i) => stringBytes(set.memberAt(i).length));
+  const mean = meanElementBytes(set.size, random, samples, (i) =>
+    stringBytes(set.memberAt(i).length),
+  );
   return OBJECT_BYTES + DICT_BYTES + set.size * (DICT_ENTRY_BYTES + mean);
 }
 
-function zsetBytes(zset: ZSetValue, random: () => number): number {
+function zsetBytes(zset: ZSetValue, random: () => number, samples: number): number {
   const size = zset.size;
-  const mean = meanElementBytes(size, random, (i) =>
+  const mean = meanElementBytes(size, random, samples, (i) =>
     stringBytes(zset.entryAtRandomIndex(i)[0].length),
   );
   // The skiplist encoding adds a member -> score dictionary beside the tree.

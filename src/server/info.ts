@@ -9,7 +9,8 @@ import { arch, machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from '../dispatch/table.js';
 import { formatPercentile } from './config-special.js';
-import { usedMemory } from './metrics.js';
+import { STARTUP_BYTES } from '../keyspace/memory-accounting.js';
+import { processMemory } from './metrics.js';
 import type { KvikServer } from './server.js';
 
 /** The Redis version Kvik is compatible with; clients switch features on it. */
@@ -183,18 +184,18 @@ function ratio(a: number, b: number): string {
 }
 
 function memoryFields(server: KvikServer): Fields {
-  const memory = usedMemory();
-  const used = memory.used;
+  const memory = processMemory();
+  const used = server.memory.used();
   server.metrics.notePeak(used);
   const peak = server.metrics.peakMemory;
-  const startup = server.metrics.startupMemory;
+  const startup = STARTUP_BYTES;
   let clientBuffers = 0;
   for (const client of server.clients())
     clientBuffers += client.queryBufferBytes + client.outputBytes;
-  // V8's collector can take used memory below its startup figure; overhead never exceeds use.
-  const overhead = Math.min(used, startup + clientBuffers);
-  const dataset = Math.max(0, used - overhead);
+  const dataset = server.memory.dataset();
+  const overhead = used - dataset;
   const netUsage = used > startup ? used - startup : 1;
+  // The allocator fields describe the whole process's heap (V8's), shared by its servers.
   const active = memory.heapTotal + memory.external;
   const maxmemory = server.config.value<bigint>('maxmemory');
   const scripting = server.scripting.info();
@@ -210,7 +211,7 @@ function memoryFields(server: KvikServer): Fields {
     ['used_memory_startup', startup],
     ['used_memory_dataset', dataset],
     ['used_memory_dataset_perc', `${((dataset * 100) / netUsage).toFixed(2)}%`],
-    ['allocator_allocated', used],
+    ['allocator_allocated', memory.heapUsed],
     ['allocator_active', active],
     ['allocator_resident', memory.rss],
     ['total_system_memory', totalmem()],
@@ -234,8 +235,8 @@ function memoryFields(server: KvikServer): Fields {
     ['maxmemory', String(maxmemory)],
     ['maxmemory_human', bytesToHuman(Number(maxmemory))],
     ['maxmemory_policy', server.config.get('maxmemory-policy')!],
-    ['allocator_frag_ratio', ratio(active, used)],
-    ['allocator_frag_bytes', active - used],
+    ['allocator_frag_ratio', ratio(active, memory.heapUsed)],
+    ['allocator_frag_bytes', active - memory.heapUsed],
     ['allocator_rss_ratio', ratio(memory.rss, active)],
     ['allocator_rss_bytes', memory.rss - active],
     ['rss_overhead_ratio', '1.00'],

@@ -41,18 +41,24 @@ export interface MetricCounters {
   commands: number;
   netInputBytes: number;
   netOutputBytes: number;
+  /** used_memory now (MemoryAccounting), for the peak. */
+  usedMemory: number;
 }
 
 /**
- * Memory as INFO reports it. Node has no allocator statistics like jemalloc's, so used_memory is
- * what V8 reports as in use by JavaScript objects plus memory held outside the heap (Buffers):
- * process.memoryUsage().heapUsed + external. It is the whole process's, so servers sharing a
- * process report the same figure. RSS is the process's resident set.
+ * The process's memory as V8 and the kernel see it, for INFO's allocator and RSS fields (the
+ * whole process's, shared by the servers it hosts). used_memory itself is each server's own
+ * estimate (keyspace/memory-accounting.ts).
  */
-export function usedMemory(): { used: number; rss: number; heapTotal: number; external: number } {
+export function processMemory(): {
+  heapUsed: number;
+  rss: number;
+  heapTotal: number;
+  external: number;
+} {
   const usage = process.memoryUsage();
   return {
-    used: usage.heapUsed + usage.external,
+    heapUsed: usage.heapUsed + usage.external,
     rss: usage.rss,
     heapTotal: usage.heapTotal,
     external: usage.external,
@@ -63,9 +69,8 @@ export class ServerMetrics {
   readonly opsPerSec = new InstantaneousRate();
   readonly inputBytesPerSec = new InstantaneousRate();
   readonly outputBytesPerSec = new InstantaneousRate();
-  /** used_memory when the server was created (used_memory_startup). */
-  readonly startupMemory = usedMemory().used;
-  peakMemory = this.startupMemory;
+  /** The highest used_memory seen (used_memory_peak). */
+  peakMemory = 0;
   private lastSample = 0;
 
   /** Called from the cron: takes a sample when 100 ms have passed since the last one. */
@@ -75,7 +80,7 @@ export class ServerMetrics {
     this.opsPerSec.sample(now, counters.commands);
     this.inputBytesPerSec.sample(now, counters.netInputBytes);
     this.outputBytesPerSec.sample(now, counters.netOutputBytes);
-    this.notePeak(usedMemory().used);
+    this.notePeak(counters.usedMemory);
   }
 
   notePeak(used: number): void {
@@ -87,6 +92,6 @@ export class ServerMetrics {
     this.opsPerSec.reset();
     this.inputBytesPerSec.reset();
     this.outputBytesPerSec.reset();
-    this.peakMemory = usedMemory().used;
+    this.peakMemory = 0;
   }
 }

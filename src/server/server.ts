@@ -34,8 +34,11 @@ import { BlockingService } from './blocking.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
+import { memoryOverview } from './memory-report.js';
 import { CommandLatencies } from './latency-histogram.js';
 import { ServerMetrics } from './metrics.js';
+import { Eviction, type EvictionPolicy } from '../keyspace/eviction.js';
+import { MemoryAccounting, type MemoryOverview } from '../keyspace/memory-accounting.js';
 import { KeyspaceNotifier } from './notifications.js';
 import { Propagation } from './propagation.js';
 import { PubSubHub } from './pubsub.js';
@@ -44,6 +47,14 @@ import { WatchedKeys } from './watched-keys.js';
 import { Scripting } from '../scripting/scripting.js';
 import { Persistence } from '../persistence/save-service.js';
 import type { LogLevel } from '../persistence/save.js';
+
+const MEMORY_PARAMS = new Set([
+  'maxmemory',
+  'maxmemory-policy',
+  'maxmemory-samples',
+  'maxmemory-eviction-tenacity',
+  'lazyfree-lazy-eviction',
+]);
 
 const KEYSPACE_PARAMS = new Set([
   'lazyfree-lazy-expire',
@@ -68,6 +79,9 @@ export class KvikServer implements ServerServices {
   readonly configuredUsers: string[][] = [];
   readonly gate: Gate;
   readonly propagation = new Propagation();
+  /** used_memory (memory-accounting.ts) and maxmemory's evictions. */
+  readonly memory: MemoryAccounting;
+  readonly eviction: Eviction;
   readonly stats: ServerStats;
   readonly metrics = new ServerMetrics();
   readonly latency = new CommandLatencies();
@@ -158,6 +172,8 @@ export class KvikServer implements ServerServices {
     this.watches = new WatchedKeys(this.keyspace);
     this.keyspace.random = this.random;
     this.applyKeyspaceConfig();
+    this.memory = new MemoryAccounting(this.keyspace, () => this.connections.size);
+    this.eviction = new Eviction(this.keyspace, () => this.memory.used());
     this.activeExpire = new ActiveExpire(this.keyspace);
     this.commands = new CommandTable(ALL_COMMANDS);
     this.acl = new Acl(this.commands, {
@@ -191,6 +207,7 @@ export class KvikServer implements ServerServices {
       aclRefusal: (ctx, command, argv) => this.aclRefusal(ctx, command, argv),
       isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
+      evictToLimit: () => this.eviction.perform(),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
       unitStarted: (ctx) => {
         this.propagation.beginUnit();
@@ -238,6 +255,8 @@ export class KvikServer implements ServerServices {
     // `databases` is immutable once running: the databases are created from the loaded config.
     this.keyspace.setDatabaseCount(this.config.numberValue('databases'));
     this.applyNotifyConfig();
+    this.applyKeyspaceConfig();
+    this.applyMemoryConfig();
     await this.scripting.start();
     if (this.loadOnStart) this.persistence.loadAtStartup();
     await this.openListeners();
@@ -490,6 +509,10 @@ export class KvikServer implements ServerServices {
     return renderInfo(this, sections);
   }
 
+  memoryOverview(): MemoryOverview {
+    return memoryOverview(this);
+  }
+
   /** Redis's changeReplicationId + clearReplicationId2 (DEBUG CHANGE-REPL-ID). */
   changeReplicationId(): void {
     this.replication.replid = this.randomHex(40);
@@ -506,6 +529,7 @@ export class KvikServer implements ServerServices {
   /** Applies a CONFIG SET that matters while running; returns an error text to undo it. */
   private configChanged(name: string): string | void {
     if (name === 'appendonly') return this.persistence.configChanged(name);
+    if (MEMORY_PARAMS.has(name)) this.applyMemoryConfig();
     if (name === 'hz' || name === 'dynamic-hz') this.scheduleCron();
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
@@ -519,6 +543,33 @@ export class KvikServer implements ServerServices {
 
   private applyNotifyConfig(): void {
     this.notifier.flags = this.config.value<number>('notify-keyspace-events');
+  }
+
+  /**
+   * maxmemory and its policy. The gate makes room before each command only while a limit is set;
+   * a limit lowered below what is used evicts at once, as Redis does.
+   */
+  private applyMemoryConfig(): void {
+    const eviction = this.eviction;
+    eviction.maxmemory = Number(this.config.value<bigint>('maxmemory'));
+    eviction.policy = this.config.get('maxmemory-policy') as EvictionPolicy;
+    eviction.samples = this.config.numberValue('maxmemory-samples');
+    eviction.tenacity = this.config.numberValue('maxmemory-eviction-tenacity');
+    eviction.lazy = this.config.boolValue('lazyfree-lazy-eviction');
+    this.gate.memoryLimited = eviction.maxmemory > 0;
+    if (this.gate.memoryLimited) eviction.perform();
+  }
+
+  /** Client buffers and scripts, summed for used_memory from time to time (the cron). */
+  private refreshMemoryOverhead(): void {
+    let bytes = 0;
+    for (const connection of this.connections.values()) {
+      bytes += connection.queryBufferBytes + connection.outputBytes;
+    }
+    const scripting = this.scripting.info();
+    bytes += scripting.evalVmBytes + scripting.functionsVmBytes;
+    bytes += scripting.scriptBytes + scripting.libraryBytes;
+    this.memory.overheadBytes = bytes;
   }
 
   /** The parameters the keyspace acts on by itself: expiry propagation and access tracking. */
@@ -624,7 +675,11 @@ export class KvikServer implements ServerServices {
       // Expired keys may have waiters to tell (a blocked XREADGROUP's stream), as beforeSleep does.
       this.blocking.serveReadyKeys();
     }
+    this.refreshMemoryOverhead();
+    // Evictions that ran out of time at a command go on here (Redis's eviction time proc).
+    if (this.gate.memoryLimited) this.eviction.perform();
     this.metrics.sample({
+      usedMemory: this.memory.used(),
       commands: this.stats.totalCommandsProcessed,
       netInputBytes: this.stats.totalNetInputBytes,
       netOutputBytes: this.stats.totalNetOutputBytes,

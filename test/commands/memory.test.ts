@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { RawClient, encodeCommand } from '../helpers/raw-client.js';
+import { pipeline as pipelineOn, times } from '../helpers/pipeline.js';
+import { RawClient } from '../helpers/raw-client.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -27,30 +28,9 @@ after(async () => {
   await kvik.close();
 });
 
-/** Sends commands in pipelined batches and waits for every reply. */
+/** Sends the commands pipelined; none may fail. */
 async function pipeline(commands: Iterable<(string | number)[]>): Promise<void> {
-  let batch: Buffer[] = [];
-  const flush = async () => {
-    client.sendRaw(Buffer.concat(batch));
-    for (let i = 0; i < batch.length; i++) {
-      const reply = await client.readReply();
-      assert.ok(!reply.startsWith('-'), reply);
-    }
-    batch = [];
-  };
-  for (const command of commands) {
-    batch.push(encodeCommand(command));
-    if (batch.length === 500) await flush();
-  }
-  if (batch.length > 0) await flush();
-}
-
-function* range(n: number): Generator<number> {
-  for (let i = 0; i < n; i++) yield i;
-}
-
-function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
+  assert.deepEqual(await pipelineOn(client, commands), []);
 }
 
 /** `count` elements of `length` bytes, distinct, starting at `from`. */
@@ -71,63 +51,50 @@ async function accountingRatio(fill: () => Promise<void>): Promise<number> {
 }
 
 const CASES: [string, () => Promise<void>][] = [
-  ['short strings', () => pipeline(map(range(60000), (i) => ['SET', `key:${i}`, `v${i}`]))],
-  [
-    'long strings',
-    () => pipeline(map(range(20000), (i) => ['SET', `key:${i}`, 'x'.repeat(300) + i])),
-  ],
+  ['short strings', () => pipeline(times(60000, (i) => ['SET', `key:${i}`, `v${i}`]))],
+  ['long strings', () => pipeline(times(20000, (i) => ['SET', `key:${i}`, 'x'.repeat(300) + i]))],
   [
     'strings with a TTL',
-    () => pipeline(map(range(40000), (i) => ['SET', `key:${i}`, `v${i}`, 'EX', 1000])),
+    () => pipeline(times(40000, (i) => ['SET', `key:${i}`, `v${i}`, 'EX', 1000])),
   ],
   [
     'appended strings',
-    () => pipeline(map(range(20000), (i) => ['APPEND', `key:${i % 2000}`, 'abcdefghij'])),
+    () => pipeline(times(20000, (i) => ['APPEND', `key:${i % 2000}`, 'abcdefghij'])),
   ],
   [
     'one long list',
-    () => pipeline(map(range(1000), (i) => ['RPUSH', 'list', ...elements(i * 100, 100, 12)])),
+    () => pipeline(times(1000, (i) => ['RPUSH', 'list', ...elements(i * 100, 100, 12)])),
   ],
   [
     'many short lists',
-    () => pipeline(map(range(10000), (i) => ['RPUSH', `list:${i}`, ...elements(0, 8, 20)])),
+    () => pipeline(times(10000, (i) => ['RPUSH', `list:${i}`, ...elements(0, 8, 20)])),
   ],
   [
     'small hashes',
-    () => pipeline(map(range(10000), (i) => ['HSET', `hash:${i}`, ...elements(0, 16, 10)])),
+    () => pipeline(times(10000, (i) => ['HSET', `hash:${i}`, ...elements(0, 16, 10)])),
   ],
   [
     'one large hash',
-    () => pipeline(map(range(1000), (i) => ['HSET', 'hash', ...elements(i * 100, 100, 16)])),
+    () => pipeline(times(1000, (i) => ['HSET', 'hash', ...elements(i * 100, 100, 16)])),
   ],
-  [
-    'an intset',
-    () => pipeline(map(range(100), (i) => ['SADD', 'set', ...elements(i * 1000, 1000, 1)])),
-  ],
+  ['an intset', () => pipeline(times(100, (i) => ['SADD', 'set', ...elements(i * 1000, 1000, 1)]))],
   [
     'one large set',
-    () => pipeline(map(range(1000), (i) => ['SADD', 'set', ...elements(i * 100, 100, 16)])),
+    () => pipeline(times(1000, (i) => ['SADD', 'set', ...elements(i * 100, 100, 16)])),
   ],
-  [
-    'small sets',
-    () => pipeline(map(range(10000), (i) => ['SADD', `set:${i}`, ...elements(0, 8, 10)])),
-  ],
+  ['small sets', () => pipeline(times(10000, (i) => ['SADD', `set:${i}`, ...elements(0, 8, 10)]))],
   [
     'small sorted sets',
     () =>
       pipeline(
-        map(range(10000), (i) => [
-          'ZADD',
-          `zset:${i}`,
-          ...elements(0, 8, 10).flatMap((m, j) => [j, m]),
-        ]),
+        times(10000, (i) => ['ZADD', `zset:${i}`, ...elements(0, 8, 10).flatMap((m, j) => [j, m])]),
       ),
   ],
   [
     'one large sorted set',
     () =>
       pipeline(
-        map(range(1000), (i) => [
+        times(1000, (i) => [
           'ZADD',
           'zset',
           ...elements(i * 100, 100, 16).flatMap((m, j) => [i * 100 + j, m]),
@@ -136,12 +103,11 @@ const CASES: [string, () => Promise<void>][] = [
   ],
   [
     'a stream',
-    () =>
-      pipeline(map(range(50000), (i) => ['XADD', 'stream', '*', 'field', `value:${i}`, 'n', i])),
+    () => pipeline(times(50000, (i) => ['XADD', 'stream', '*', 'field', `value:${i}`, 'n', i])),
   ],
   [
     'many streams',
-    () => pipeline(map(range(5000), (i) => ['XADD', `stream:${i}`, '*', 'field', `value:${i}`])),
+    () => pipeline(times(5000, (i) => ['XADD', `stream:${i}`, '*', 'field', `value:${i}`])),
   ],
 ];
 

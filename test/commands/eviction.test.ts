@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { useHarness, type Harness } from '../helpers/in-process.js';
+import { pipeline, times } from '../helpers/pipeline.js';
+
+const harness = useHarness();
+
+const MAXMEMORY = 1024 * 1024;
+/** What one command of these floods adds: a key of about 200 bytes, with margin. */
+const ONE_COMMAND = 1024;
+const VALUE = 'v'.repeat(100);
+
+async function infoField(h: Harness, section: string, name: string): Promise<number> {
+  const text = await h.call('INFO', section);
+  const match = new RegExp(`^${name}:(\\d+)\r$`, 'm').exec(text);
+  assert.ok(match, `${name} in INFO ${section}`);
+  return Number(match[1]);
+}
+
+async function limited(policy: string, config: Record<string, string> = {}): Promise<Harness> {
+  let seed = 7;
+  // A seeded random source, so the sampled keys are the same from run to run.
+  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  return harness({
+    random,
+    config: { 'maxmemory-policy': policy, maxmemory: String(MAXMEMORY), ...config },
+  });
+}
+
+/** used_memory is within maxmemory, but for what the last command added. */
+async function assertWithinLimit(h: Harness): Promise<void> {
+  const used = await infoField(h, 'memory', 'used_memory');
+  assert.ok(used <= MAXMEMORY + ONE_COMMAND, `used_memory ${used} > maxmemory ${MAXMEMORY}`);
+  assert.ok((await infoField(h, 'stats', 'evicted_keys')) > 0, 'evicted_keys');
+}
+
+/** How many of the keys exist. */
+async function surviving(h: Harness, keys: string[]): Promise<number> {
+  return Number((await h.call('EXISTS', ...keys)).slice(1, -2));
+}
+
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
+
+describe('maxmemory eviction', () => {
+  for (const policy of ['allkeys-random', 'allkeys-lru', 'allkeys-lfu']) {
+    it(`${policy} keeps used_memory within maxmemory under a write flood`, async () => {
+      const h = await limited(policy);
+      assert.deepEqual(
+        await pipeline(
+          h.client,
+          times(8000, (i) => ['SET', `k:${i}`, VALUE]),
+        ),
+        [],
+      );
+      await assertWithinLimit(h);
+      const keys = Number((await h.call('DBSIZE')).slice(1, -2));
+      assert.ok(keys > 1000 && keys < 8000, `${keys} keys left`);
+    });
+  }
+
+  for (const policy of ['volatile-random', 'volatile-lru', 'volatile-lfu', 'volatile-ttl']) {
+    it(`${policy} evicts only keys with a TTL`, async () => {
+      const h = await limited(policy);
+      const kept = names('kept', 300);
+      await pipeline(
+        h.client,
+        kept.map((key) => ['SET', key, VALUE]),
+      );
+      const flood = times(8000, (i) => ['SET', `volatile:${i}`, VALUE, 'EX', 100000 + i]);
+      assert.deepEqual(await pipeline(h.client, flood), []);
+      await assertWithinLimit(h);
+      assert.equal(await surviving(h, kept), kept.length);
+    });
+  }
+
+  it('volatile-ttl evicts the keys that expire soonest first', async () => {
+    const h = await limited('volatile-ttl');
+    // Even keys expire in about a day, odd keys in about a year.
+    const ttl = (i: number) => (i % 2 === 0 ? 86400 + i : 31536000 + i);
+    const flood = times(8000, (i) => ['SET', `key:${i}`, VALUE, 'EX', ttl(i)]);
+    assert.deepEqual(await pipeline(h.client, flood), []);
+    await assertWithinLimit(h);
+    const all = names('key', 8000);
+    const soon = await surviving(
+      h,
+      all.filter((_, i) => i % 2 === 0),
+    );
+    const late = await surviving(
+      h,
+      all.filter((_, i) => i % 2 === 1),
+    );
+    assert.ok(soon * 4 < late, `${soon} soon-expiring against ${late} late-expiring survivors`);
+  });
+
+  it('allkeys-lru keeps the keys read all along in the large majority', async () => {
+    const h = await limited('allkeys-lru');
+    const hot = names('hot', 200);
+    await pipeline(
+      h.client,
+      hot.map((key) => ['SET', key, VALUE]),
+    );
+    for (let round = 0; round < 40; round++) {
+      h.clock.advance(10_000);
+      await pipeline(
+        h.client,
+        hot.map((key) => ['GET', key]),
+      );
+      await pipeline(
+        h.client,
+        times(200, (i) => ['SET', `cold:${round}:${i}`, VALUE]),
+      );
+    }
+    await assertWithinLimit(h);
+    const left = await surviving(h, hot);
+    assert.ok(left >= hot.length * 0.9, `${left} of ${hot.length} hot keys left`);
+  });
+
+  it('allkeys-lfu keeps the keys read often', async () => {
+    const h = await limited('allkeys-lfu', { 'lfu-log-factor': '0' });
+    const hot = names('hot', 200);
+    await pipeline(
+      h.client,
+      hot.map((key) => ['SET', key, VALUE]),
+    );
+    for (let read = 0; read < 10; read++) {
+      await pipeline(
+        h.client,
+        hot.map((key) => ['GET', key]),
+      );
+    }
+    assert.equal(await h.call('OBJECT', 'FREQ', 'hot:0'), ':15\r\n');
+    assert.deepEqual(
+      await pipeline(
+        h.client,
+        times(8000, (i) => ['SET', `cold:${i}`, VALUE]),
+      ),
+      [],
+    );
+    await assertWithinLimit(h);
+    const left = await surviving(h, hot);
+    assert.ok(left >= hot.length * 0.95, `${left} of ${hot.length} hot keys left`);
+  });
+
+  it('noeviction refuses commands that grow memory once full, and serves the others', async () => {
+    const h = await limited('noeviction');
+    const errors = await pipeline(
+      h.client,
+      times(8000, (i) => ['SET', `k:${i}`, VALUE]),
+    );
+    assert.ok(errors.length > 0);
+    assert.ok(errors.every((e) => e === "OOM command not allowed when used memory > 'maxmemory'."));
+    const used = await infoField(h, 'memory', 'used_memory');
+    assert.ok(used <= MAXMEMORY + ONE_COMMAND, `used_memory ${used}`);
+    assert.equal(await infoField(h, 'stats', 'evicted_keys'), 0);
+    assert.equal(await h.call('GET', 'k:0'), `$100\r\n${VALUE}\r\n`);
+    await h.call('MULTI');
+    assert.match(await h.call('SET', 'x', '1'), /^-OOM /);
+    assert.match(await h.call('EXEC'), /^-EXECABORT /);
+    assert.equal(await h.call('DEL', 'k:0'), ':1\r\n');
+  });
+
+  it('an evicted key is propagated as DEL, raises the evicted event and fails WATCH', async () => {
+    const h = await harness({ config: { 'maxmemory-policy': 'allkeys-random' } });
+    await h.call('SET', 'watched', '1');
+    await h.call('WATCH', 'watched');
+    h.propagated.length = 0;
+    h.events.length = 0;
+    // Below what an empty server uses: every key goes at once.
+    assert.equal(await h.call('CONFIG', 'SET', 'maxmemory', '1'), '+OK\r\n');
+    assert.deepEqual(h.propagated, ['0:DEL watched']);
+    assert.deepEqual(h.events, ['e:evicted:watched@0']);
+    await h.call('CONFIG', 'SET', 'maxmemory', '0');
+    await h.call('MULTI');
+    await h.call('SET', 'other', '1');
+    assert.equal(await h.call('EXEC'), '*-1\r\n');
+  });
+
+  it('lazyfree-lazy-eviction propagates evictions as UNLINK', async () => {
+    const h = await harness({
+      config: { 'maxmemory-policy': 'allkeys-lru', 'lazyfree-lazy-eviction': 'yes' },
+    });
+    await h.call('SET', 'k', '1');
+    h.propagated.length = 0;
+    await h.call('CONFIG', 'SET', 'maxmemory', '1');
+    assert.deepEqual(h.propagated, ['0:UNLINK k']);
+  });
+});
