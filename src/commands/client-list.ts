@@ -57,6 +57,7 @@ function clientFlags(view: ClientView): string {
   const state = view.state;
   let flags = '';
   if (view.isReplica) flags += 'S';
+  if (view.isMonitor) flags += 'O';
   if (view.isMaster) flags += 'M';
   if (view.isPubSub) flags += 'P';
   if (state.multi !== null) flags += 'x';

@@ -189,6 +189,7 @@ function resetConnection(ctx: CommandContext): void {
   ctx.server.watches.unwatchAll(client);
   client.watchDirty = false;
   ctx.server.pubsub.unsubscribeAll(client);
+  ctx.server.stopMonitoring(client);
   client.name = '';
   client.noTouch = false;
   // A CLIENT REPLY SKIP given just before still silences this very reply.

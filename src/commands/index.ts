@@ -14,7 +14,9 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hash.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keysCommands } from './keys.js';
+import { latencyCommands } from './latency.js';
 import { listCommands } from './list.js';
+import { monitorCommands } from './monitor.js';
 import { objectCommands } from './object.js';
 import { persistenceCommands } from './persistence.js';
 import { memoryCommands } from './memory.js';
@@ -22,6 +24,7 @@ import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { scriptingCommands } from './scripting.js';
 import { setCommands } from './set.js';
+import { slowlogCommands } from './slowlog.js';
 import { sortCommands } from './sort.js';
 import { streamCommands } from './stream.js';
 import { stringCommands } from './string.js';
@@ -36,6 +39,9 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...persistenceCommands,
   ...configCommands,
   ...debugCommands,
+  ...slowlogCommands,
+  ...latencyCommands,
+  ...monitorCommands,
   ...commandCommands,
   ...keysCommands,
   ...dumpCommands,

@@ -142,6 +142,10 @@ export const Err = {
   pubsubContext: (command: string) =>
     `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   denyBlocking: (command: string) => `ERR ${command} isn't allowed for a DENY BLOCKING client`,
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  slowlogCount: 'ERR count should be greater than or equal to -1',
+  latencyNoSamples: (event: string) => `ERR No samples available for event '${event}'`,
+  maxClients: 'ERR max number of clients reached',
   trackingRedirectTwice: 'ERR A client can only redirect to a single other client',
   trackingRedirectMissing: 'ERR The client ID you want redirect to does not exist',
   trackingPrefixWithoutBcast: 'ERR PREFIX option requires BCAST mode to be enabled',

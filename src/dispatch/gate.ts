@@ -70,8 +70,13 @@ export interface GateHooks {
    * blocked on keys it wrote are served here (Redis's handleClientsBlockedOnKeys after call).
    */
   afterTopLevelCommand?(): void;
-  /** After every executed command (MONITOR, slowlog, latency hooks hang here later). */
+  /** After every executed command: statistics, the slow log, the latency monitor, MONITOR. */
   commandExecuted?(ctx: CommandContext, command: Command, argv: string[], micros: number): void;
+  /**
+   * MONITOR sees a skip_monitor command (EVAL, FCALL ...) before it runs, so that the commands its
+   * script runs come after it, as Redis feeds them.
+   */
+  monitorBeforeCall?(ctx: CommandContext, command: Command, argv: string[]): void;
 }
 
 /** A call whose handler ran: what its end needs. */
@@ -107,6 +112,8 @@ export class Gate {
   private readonly bySpelling = new Map<string, Command>();
   /** maxmemory is set: commands make room first. False costs the hot path one check. */
   memoryLimited = false;
+  /** Some client is in MONITOR mode. False costs the hot path one check. */
+  monitoring = false;
 
   constructor(
     private readonly table: CommandTable,
@@ -267,6 +274,9 @@ export class Gate {
     ctx.propagateAs = null;
     this.depth++;
     const outputMark = ctx.reply.out.length;
+    if (this.monitoring && command.flags.has('skip_monitor')) {
+      this.hooks.monitorBeforeCall?.(ctx, command, argv);
+    }
     try {
       (command.handler as NonNullable<Command['handler']>)(ctx, argv);
     } catch (err) {

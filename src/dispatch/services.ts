@@ -7,6 +7,9 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { MemoryOverview } from '../keyspace/memory-accounting.js';
 import type { Scripting } from '../scripting/scripting.js';
 import type { RespVersion } from '../resp/reply.js';
+import type { CommandLatencies } from '../server/latency-histogram.js';
+import type { LatencyMonitor } from '../server/latency-monitor.js';
+import type { Slowlog } from '../server/slowlog.js';
 import type { ClientState } from './client-state.js';
 import type { CommandContext } from './context.js';
 import type { Command, CommandTable } from './table.js';
@@ -48,6 +51,8 @@ export interface ClientView {
   readonly isPubSub: boolean;
   readonly isReplica: boolean;
   readonly isMaster: boolean;
+  /** In MONITOR mode (CLIENT LIST flag O). */
+  readonly isMonitor: boolean;
   readonly blocked: boolean;
   readonly subscriptions: number;
   readonly patternSubscriptions: number;
@@ -240,9 +245,19 @@ export interface ServerServices {
   propagate(dbId: number, argv: string[]): void;
   /** Lua scripts and functions (EVAL, FCALL, SCRIPT, FUNCTION). */
   readonly scripting: Scripting;
+  /** SLOWLOG's entries. */
+  readonly slowlog: Slowlog;
+  /** LATENCY's events (latency-monitor-threshold). */
+  readonly latencyMonitor: LatencyMonitor;
+  /** Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+  readonly latency: CommandLatencies;
+  /** MONITOR: the client sees every command from now on; false if it already did. */
+  startMonitoring(client: ClientState): boolean;
+  /** Ends MONITOR mode (RESET). */
+  stopMonitoring(client: ClientState): void;
   /** Random numbers come from here, so tests can seed them. */
   random(): number;
-  readonly persistence: PersistenceService;
   /** used_memory's parts and the process's memory (MEMORY STATS, MEMORY DOCTOR). */
   memoryOverview(): MemoryOverview;
+  readonly persistence: PersistenceService;
 }

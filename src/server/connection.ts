@@ -10,13 +10,14 @@ import { ClientState } from '../dispatch/client-state.js';
 import { CommandContext } from '../dispatch/context.js';
 import { GateResult } from '../dispatch/gate.js';
 import type { ClientView } from '../dispatch/services.js';
+import type { MonitorClient } from './monitor.js';
 import type { KvikServer } from './server.js';
 import { readSocketInto } from './socket-reader.js';
 
 /** Stop reading from a client while this much output waits in its socket. */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
 
-export class Connection implements ClientView {
+export class Connection implements ClientView, MonitorClient {
   readonly state: ClientState;
   readonly ctx: CommandContext;
   readonly reply: ReplyWriter;
@@ -92,6 +93,16 @@ export class Connection implements ClientView {
 
   readonly isReplica = false;
   readonly isMaster = false;
+
+  get isMonitor(): boolean {
+    return this.server.observability.monitors.has(this);
+  }
+
+  /** MONITOR's feed: one status line, flushed after this event-loop turn. */
+  sendMonitorLine(line: string): void {
+    this.reply.status(line);
+    this.outputPending();
+  }
 
   get subscriptions(): number {
     return this.state.subscriptions?.channels.size ?? 0;

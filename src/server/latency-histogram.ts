@@ -41,6 +41,36 @@ export class LatencyHistogram {
     }
     return 0;
   }
+
+  /**
+   * LATENCY HISTOGRAM's buckets, as Redis reads them with hdr_iter_log_init(1024, 2): at each
+   * power of two from 1024 ns, [the highest value of the bucket reached, in µs, the count up to
+   * it], only where the cumulative count grew.
+   */
+  logBuckets(): [micros: number, cumulative: number][] {
+    const buckets: [number, number][] = [];
+    let level = 1024;
+    let levelLowest = lowestEquivalentValue(level);
+    let index = -1;
+    let value = 0;
+    let cumulative = 0;
+    let reported = 0;
+    while (cumulative < this.total || valueFromIndex(index + 1) > levelLowest) {
+      while (index < 0 || value < levelLowest) {
+        if (index + 1 >= COUNTS_LENGTH) return buckets;
+        index++;
+        value = valueFromIndex(index);
+        cumulative += this.counts[index];
+      }
+      if (cumulative > reported) {
+        buckets.push([Math.floor(highestEquivalentValue(value) / 1000), cumulative]);
+      }
+      reported = cumulative;
+      level *= 2;
+      levelLowest = lowestEquivalentValue(level);
+    }
+    return buckets;
+  }
 }
 
 function bucketIndex(value: number): number {
@@ -62,6 +92,11 @@ function valueFromIndex(index: number): number {
     bucket = 0;
   }
   return subBucket * 2 ** bucket;
+}
+
+function lowestEquivalentValue(value: number): number {
+  const bucket = bucketIndex(value);
+  return Math.floor(value / 2 ** bucket) * 2 ** bucket;
 }
 
 function highestEquivalentValue(value: number): number {

@@ -11,6 +11,7 @@ import {
   type Database,
   type NotifyClass,
 } from '../keyspace/keyspace.js';
+import type { ClientState } from '../dispatch/client-state.js';
 import type { CommandContext } from '../dispatch/context.js';
 import { Gate } from '../dispatch/gate.js';
 import type {
@@ -36,6 +37,9 @@ import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
 import { memoryOverview } from './memory-report.js';
 import { CommandLatencies } from './latency-histogram.js';
+import type { LatencyMonitor } from './latency-monitor.js';
+import { Observability } from './observability.js';
+import type { Slowlog } from './slowlog.js';
 import { ServerMetrics } from './metrics.js';
 import { Eviction, type EvictionPolicy } from '../keyspace/eviction.js';
 import { MemoryAccounting, type MemoryOverview } from '../keyspace/memory-accounting.js';
@@ -55,6 +59,8 @@ const MEMORY_PARAMS = new Set([
   'maxmemory-eviction-tenacity',
   'lazyfree-lazy-eviction',
 ]);
+
+const OBSERVABILITY_PARAMS = new Set(['slowlog-log-slower-than', 'latency-monitor-threshold']);
 
 const KEYSPACE_PARAMS = new Set([
   'lazyfree-lazy-expire',
@@ -85,6 +91,8 @@ export class KvikServer implements ServerServices {
   readonly stats: ServerStats;
   readonly metrics = new ServerMetrics();
   readonly latency = new CommandLatencies();
+  /** SLOWLOG, LATENCY's events and MONITOR. */
+  readonly observability = new Observability(this.config, () => this.gate);
   readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
   readonly blocking: BlockingService;
   readonly pubsub = new PubSubHub((client) => this.connections.get(client.id));
@@ -218,8 +226,11 @@ export class KvikServer implements ServerServices {
         this.tracking.commandEnded();
       },
       afterTopLevelCommand: () => this.blocking.serveReadyKeys(),
+      monitorBeforeCall: (ctx, command, argv) =>
+        this.observability.monitors.feed(ctx, command, argv),
       commandExecuted: (ctx, command, argv, micros) => {
         if (this.latencyTracking) this.latency.record(command, micros);
+        this.observability.commandExecuted(ctx, command, argv, micros);
         if (ctx.client.tracking !== null && command.flags.has('readonly')) {
           this.tracking.rememberKeys(ctx.client, command, argv);
         }
@@ -351,6 +362,25 @@ export class KvikServer implements ServerServices {
     this.blocking.clientGone(connection.state.id);
     this.connections.delete(connection.state.id);
     this.pausedConnections.delete(connection);
+    this.observability.stopMonitoring(connection);
+  }
+
+  get slowlog(): Slowlog {
+    return this.observability.slowlog;
+  }
+
+  get latencyMonitor(): LatencyMonitor {
+    return this.observability.latencyMonitor;
+  }
+
+  startMonitoring(client: ClientState): boolean {
+    const connection = this.connections.get(client.id);
+    return connection !== undefined && this.observability.startMonitoring(connection);
+  }
+
+  stopMonitoring(client: ClientState): void {
+    const connection = this.connections.get(client.id);
+    if (connection !== undefined) this.observability.stopMonitoring(connection);
   }
 
   clients(): Iterable<ClientView> {
@@ -534,6 +564,7 @@ export class KvikServer implements ServerServices {
     else if (KEYSPACE_PARAMS.has(name)) this.applyKeyspaceConfig();
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
     else if (name === 'latency-tracking') this.latencyTracking = this.config.boolValue(name);
+    else if (OBSERVABILITY_PARAMS.has(name)) this.observability.configChanged();
     else if (name === 'requirepass') {
       this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
     } else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) {
@@ -689,8 +720,9 @@ export class KvikServer implements ServerServices {
     if (timeout > 0) {
       const now = this.keyspace.clock.now();
       for (const connection of this.connections.values()) {
-        // As in Redis, a blocked client (one CLIENT PAUSE holds, too) is never idle.
-        if (connection.blocked) continue;
+        // As in Redis, blocked clients (one CLIENT PAUSE holds, too), subscribers and monitors
+        // are never idle.
+        if (connection.blocked || connection.isPubSub || connection.isMonitor) continue;
         if (now - connection.state.lastInteraction > timeout * 1000) connection.close(false);
       }
     }
