@@ -29,6 +29,7 @@ import { clientInfoLine } from '../commands/client-list.js';
 import { Acl } from '../acl/acl.js';
 import { loadAclFile } from '../acl/acl-file.js';
 import { describeUser } from '../acl/describe.js';
+import { protectedModeRefuses } from '../acl/protected-mode.js';
 import type { AclUser } from '../acl/user.js';
 import { Err } from '../dispatch/errors.js';
 import { BlockingService } from './blocking.js';
@@ -333,6 +334,14 @@ export class KvikServer implements ServerServices {
     if (this.connections.size >= this.config.numberValue('maxclients')) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const protectedMode = this.config.boolValue('protected-mode');
+    if (protectedModeRefuses(protectedMode, this.acl.defaultUser.nopass, socket.remoteAddress)) {
+      // Redis had created the client (its id is used) before it refuses it.
+      this.nextClientId++;
+      this.stats.rejectedConnections++;
+      socket.end(`-${Err.protectedMode}\r\n`, () => socket.destroy());
       return;
     }
     const connection = new Connection(this, socket, this.nextClientId++);
