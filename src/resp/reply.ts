@@ -7,6 +7,16 @@ import { formatDouble17g } from './format.js';
 
 export type RespVersion = 2 | 3;
 
+/**
+ * "$<length>\r\n" for the lengths most values have, built once: a reply of many short bulk
+ * strings (LRANGE, HGETALL) then allocates no header strings and formats no numbers.
+ */
+const BULK_HEADERS: readonly string[] = Array.from({ length: 1024 }, (_, n) => '$' + n + '\r\n');
+
+function bulkHeader(length: number): string {
+  return length < BULK_HEADERS.length ? BULK_HEADERS[length] : '$' + length + '\r\n';
+}
+
 /** Anything that can be sent as a bulk string: a latin1 string or raw bytes. */
 export type BulkValue = string | Buffer;
 
@@ -56,11 +66,8 @@ export class ReplyWriter {
   }
 
   bulk(value: BulkValue): void {
-    if (typeof value === 'string') {
-      this.out += '$' + value.length + '\r\n' + value + '\r\n';
-    } else {
-      this.out += '$' + value.length + '\r\n' + value.latin1Slice(0, value.length) + '\r\n';
-    }
+    const text = typeof value === 'string' ? value : value.latin1Slice(0, value.length);
+    this.out += bulkHeader(text.length) + text + '\r\n';
   }
 
   /** A nil bulk string: $-1 in RESP2, _ in RESP3. */
@@ -138,7 +145,7 @@ export class ReplyWriter {
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       const text = typeof value === 'string' ? value : value.latin1Slice(0, value.length);
-      parts[at++] = '$' + text.length + '\r\n';
+      parts[at++] = bulkHeader(text.length);
       parts[at++] = text;
       parts[at++] = '\r\n';
     }
