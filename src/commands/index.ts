@@ -8,6 +8,7 @@ import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { dumpCommands } from './dump.js';
+import { migrateCommands } from './migrate.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './function.js';
 import { geoCommands } from './geo.js';
@@ -45,6 +46,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...commandCommands,
   ...keysCommands,
   ...dumpCommands,
+  ...migrateCommands,
   ...expireCommands,
   ...objectCommands,
   ...memoryCommands,

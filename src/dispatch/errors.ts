@@ -58,6 +58,21 @@ export const Err = {
   nopermKey: 'NOPERM this user has no permissions to access one of the keys used as arguments',
   nopermChannel:
     'NOPERM this user has no permissions to access one of the channels used as arguments',
+  /** A queued command the user may no longer run when EXEC comes (Redis's execCommand). */
+  nopermAtExec: (reason: 'command' | 'key' | 'channel') =>
+    'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ' +
+    {
+      command: 'no permission to execute the command or subcommand',
+      key: 'no permission to touch the specified keys',
+      channel: 'no permission to access one of the channels used as arguments',
+    }[reason],
+  /** A command a script may not run for its caller's user (Redis's scriptVerifyACL). */
+  nopermInScript: {
+    command: "ERR The user executing the script can't run this command or subcommand",
+    key: "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments",
+    channel:
+      "ERR The user executing the script can't publish to the channel mentioned in the command",
+  },
   protectedMode:
     "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
   wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
@@ -326,6 +341,11 @@ export const Err = {
   invalidTtl: 'ERR Invalid TTL value, must be >= 0',
   invalidIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
   invalidFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
+  migrateKeysNeedEmptyKey:
+    'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
+  migrateConnect: 'IOERR error or timeout connecting to the client',
+  migrateIo: (stage: 'writing' | 'reading') => `IOERR error or timeout ${stage} to target instance`,
+  migrateTarget: (error: string) => `ERR Target instance replied with error: ${error}`,
 } as const;
 
 /** The text of an argument Redis prints with %s: up to the first NUL byte. */

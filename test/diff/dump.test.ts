@@ -159,6 +159,18 @@ describe('RESTORE options and errors against redis-server', () => {
     await pair.same('GET', 'k2');
   });
 
+  it('RESTORE-ASKING restores as RESTORE does outside a cluster', async () => {
+    const pair = await env.pair();
+    await pair.same('HSET', 'h', 'f', 'v');
+    const payload = bulkBytes(await pair.same('DUMP', 'h'));
+    await pair.sameAll([
+      ['RESTORE-ASKING', 'copy', '0', payload],
+      ['RESTORE-ASKING', 'copy', '0', payload],
+      ['RESTORE-ASKING', 'copy', '0', payload, 'REPLACE'],
+      ['HGETALL', 'copy'],
+    ]);
+  });
+
   it('checks TTL, IDLETIME, FREQ and option syntax as Redis does', async () => {
     const pair = await env.pair();
     await pair.same('SET', 'k', 'v');
