@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { useHarness, type Harness } from '../helpers/in-process.js';
 import { pipeline, times } from '../helpers/pipeline.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { freePort } from '../helpers/servers.js';
 
 const harness = useHarness();
 
@@ -183,5 +187,55 @@ describe('maxmemory eviction', () => {
     h.propagated.length = 0;
     await h.call('CONFIG', 'SET', 'maxmemory', '1');
     assert.deepEqual(h.propagated, ['0:UNLINK k']);
+  });
+});
+
+/** The resident set of a process, from /proc. */
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+describe('kvik server under a write flood', () => {
+  it('keeps its resident memory bounded with maxmemory set', async () => {
+    const MB = 1024 * 1024;
+    const port = await freePort();
+    const root = new URL('../..', import.meta.url).pathname;
+    const args = [
+      '--port',
+      String(port),
+      '--maxmemory',
+      '16mb',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'server', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      for (let i = 0; i < 400 && !/ready to accept/.test(output); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const client = await RawClient.connect(port);
+      const before = residentBytes(child.pid!);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(child.pid!))), 20);
+      // 120 MB of values through a server allowed 16 MB.
+      const value = 'x'.repeat(2000);
+      const flood = times(60000, (i) => ['SET', `key:${i}`, value + i]);
+      const errors = await pipeline(client, flood, 200);
+      clearInterval(sampler);
+      assert.deepEqual(errors, []);
+      const used = Number(/used_memory:(\d+)/.exec(await client.call('INFO', 'memory'))![1]);
+      assert.ok(used <= 16 * MB + 4096, `used_memory ${used}`);
+      const growth = peak - before;
+      assert.ok(growth < 80 * MB, `RSS grew by ${(growth / MB).toFixed(1)} MB`);
+      client.close();
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -5,6 +5,7 @@ import vm from 'node:vm';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { pipeline as pipelineOn, times } from '../helpers/pipeline.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { parseReply } from '../meta/reply-tree.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -119,4 +120,95 @@ describe('memory accounting', () => {
       assert.ok(ratio > 0.75 && ratio < 1.25, `estimate / heap growth = ${ratio}`);
     });
   }
+});
+
+/** A field of INFO memory. */
+async function infoMemory(name: string): Promise<number> {
+  const text = await client.call('INFO', 'memory');
+  return Number(new RegExp(`^${name}:(\\d+)\r$`, 'm').exec(text)![1]);
+}
+
+/** An integer reply's value. */
+function integer(reply: string): number {
+  assert.match(reply, /^:\d+\r\n$/);
+  return Number(reply.slice(1, -2));
+}
+
+describe('used_memory', () => {
+  it('grows with the data written and falls as soon as it is deleted', async () => {
+    await client.call('FLUSHALL');
+    const empty = await infoMemory('used_memory');
+    await pipeline(times(1000, (i) => ['SET', `key:${i}`, 'x'.repeat(1000)]));
+    const full = await infoMemory('used_memory');
+    assert.ok(full - empty > 1000 * 1000 && full - empty < 1300 * 1000, `${full - empty}`);
+    await client.call('FLUSHALL');
+    assert.equal(await infoMemory('used_memory'), empty);
+  });
+
+  it('keeps its peak until CONFIG RESETSTAT', async () => {
+    await client.call('FLUSHALL');
+    await pipeline(times(1000, (i) => ['SET', `key:${i}`, 'x'.repeat(1000)]));
+    const full = await infoMemory('used_memory');
+    await client.call('FLUSHALL');
+    assert.ok((await infoMemory('used_memory_peak')) >= full);
+    await client.call('CONFIG', 'RESETSTAT');
+    assert.equal(await infoMemory('used_memory_peak'), await infoMemory('used_memory'));
+  });
+});
+
+describe('MEMORY', () => {
+  it('USAGE estimates a key by its size, sampling elements or measuring them all', async () => {
+    await client.call('FLUSHALL');
+    await client.call('SET', 'small', 'x');
+    await client.call('SET', 'large', 'x'.repeat(10000));
+    const small = integer(await client.call('MEMORY', 'USAGE', 'small'));
+    const large = integer(await client.call('MEMORY', 'USAGE', 'large'));
+    assert.ok(large - small >= 9900 && large - small < 10100, `${small} ${large}`);
+    // One long element among short ones: only measuring them all sees it for sure.
+    await client.call('RPUSH', 'list', ...elements(0, 99, 8), 'y'.repeat(100000));
+    const all = integer(await client.call('MEMORY', 'USAGE', 'list', 'SAMPLES', '0'));
+    assert.ok(all > 100000, `${all}`);
+  });
+
+  it('STATS reports used_memory as total.allocated, and the keys', async () => {
+    await client.call('FLUSHALL');
+    await pipeline(times(100, (i) => ['SET', `key:${i}`, 'x'.repeat(100), 'EX', 1000]));
+    const stats = parseReply(await client.call('MEMORY', 'STATS'));
+    assert.equal(stats.kind, 'array');
+    const items = stats.items;
+    const field = (name: string) => {
+      const at = items.findIndex((item) => item.kind === 'bulk' && item.text === name);
+      const value = items[at + 1];
+      return value.kind === 'integer' || value.kind === 'bulk' ? Number(value.text) : NaN;
+    };
+    assert.equal(field('total.allocated'), await infoMemory('used_memory'));
+    assert.equal(field('keys.count'), 100);
+    assert.ok(field('dataset.bytes') > 100 * 100);
+    const db = items[items.findIndex((item) => item.kind === 'bulk' && item.text === 'db.0') + 1];
+    assert.equal(db.kind, 'array');
+    assert.deepEqual(
+      db.items.filter((_, i) => i % 2 === 0).map((item) => (item.kind === 'bulk' ? item.text : '')),
+      ['overhead.hashtable.main', 'overhead.hashtable.expires', 'overhead.hashtable.slot-to-keys'],
+    );
+  });
+
+  it('DOCTOR finds nothing to say of an empty server, and no issue in a healthy one', async () => {
+    await client.call('FLUSHALL');
+    await client.call('CONFIG', 'RESETSTAT');
+    assert.match(await client.call('MEMORY', 'DOCTOR'), /this instance is empty/);
+    await pipeline(times(6000, (i) => ['SET', `key:${i}`, 'x'.repeat(1000)]));
+    assert.match(await client.call('MEMORY', 'DOCTOR'), /I can't find any memory issue/);
+    await client.call('FLUSHALL');
+    await pipeline(times(2000, (i) => ['SET', `key:${i}`, 'x'.repeat(1000)]));
+    // Past its peak of over 7 MB, now under 3 MB: still too little to judge.
+    assert.match(await client.call('MEMORY', 'DOCTOR'), /this instance is empty/);
+  });
+
+  it('MALLOC-STATS says there are no allocator statistics, PURGE has nothing to do', async () => {
+    assert.equal(
+      await client.call('MEMORY', 'MALLOC-STATS'),
+      '$45\r\nStats not supported for the current allocator\r\n',
+    );
+    assert.equal(await client.call('MEMORY', 'PURGE'), '+OK\r\n');
+  });
 });
