@@ -88,6 +88,21 @@ const DIFFERENCES: Difference[] = [
       'significant decimal digit). Search results, their order and WITHDIST agree, but for a ' +
       'point within a few units in the last place of the edge of the search.',
   },
+  {
+    title: 'Memory is estimated, not allocated',
+    commands: ['memory|usage', 'memory|stats', 'memory|doctor', 'memory|malloc-stats'],
+    text:
+      'Node has no allocator to ask, so used_memory (INFO, MEMORY STATS, maxmemory) is a sum of ' +
+      "estimates kept as keys are written: each key's bytes from V8's object layouts, with " +
+      'collections measured by their element count and a few sampled elements, plus a fixed ' +
+      "startup figure, a cost per client and the clients' buffers (see " +
+      'src/keyspace/memory-estimate.ts; tests hold it within 25% of the real heap growth of ' +
+      'every type). Each server counts its own data, also when several share a process. The ' +
+      "allocator and RSS fields describe the whole process's V8 heap; MEMORY MALLOC-STATS " +
+      'has no allocator report to give, and MEMORY DOCTOR leaves out the fragmentation checks. ' +
+      'Keys with a TTL are sampled for the volatile-* policies by a walk round the expires ' +
+      'table instead of at random.',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */
