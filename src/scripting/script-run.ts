@@ -35,7 +35,7 @@ export class ScriptRun implements ScriptHost {
   killed = false;
   /** A write command was called (such a script cannot be killed). */
   wrote = false;
-  private readonly startedAt = performance.now();
+  readonly startedAt = performance.now();
   private sliceStartedAt = this.startedAt;
 
   constructor(

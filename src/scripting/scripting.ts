@@ -280,7 +280,7 @@ export class Scripting {
     vm.host = run;
     // The script's time is taken as it starts, as in Redis: compiling it (or, the first time, the
     // Lua state and WebAssembly code) can take long enough that a PX it sets would expire early.
-    this.deps.server.keyspace.updateTime();
+    this.deps.server.keyspace.updateTime(run.startedAt);
     const status = vm.start(kind, ref, keys, args);
     if (status === RunStatus.Suspended) this.suspend(run, vm);
     else this.complete(run, vm, status);
