@@ -47,7 +47,14 @@ export const exec = defineCommand({
     // Watching is over: changes made by the transaction itself must not count.
     watches.unwatchAll(client);
     ctx.reply.array(queue.length);
-    for (const { command, argv } of queue) ctx.server.call(ctx, command, argv);
+    for (const { command, argv } of queue) {
+      // Permissions are checked again: they may have changed since the command was queued.
+      const denial = client.aclUser.unrestricted
+        ? null
+        : ctx.server.aclDenied(ctx, command, argv, 'multi');
+      if (denial === null) ctx.server.call(ctx, command, argv);
+      else ctx.reply.error(Err.nopermAtExec(denial.reason));
+    }
     discardTransaction(ctx);
   },
 });

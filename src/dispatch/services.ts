@@ -2,7 +2,8 @@
  * What handlers may use of the server beyond the keyspace: configuration, the client registry,
  * INFO, shutdown. The server implements this interface; handlers never see sockets or listeners.
  */
-import type { Acl } from '../acl/acl.js';
+import type { Acl, AclDenial } from '../acl/acl.js';
+import type { AclLogContext } from '../acl/log.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { MemoryOverview } from '../keyspace/memory-accounting.js';
 import type { Scripting } from '../scripting/scripting.js';
@@ -222,6 +223,16 @@ export interface ServerServices {
   userExists(username: string): boolean;
   /** Users, permissions and the ACL log. */
   readonly acl: Acl;
+  /**
+   * The ACL check of argv for the user of ctx's client: why it may not run (also written to ACL
+   * LOG, in that context), or null. Callers skip it for unrestricted users.
+   */
+  aclDenied(
+    ctx: CommandContext,
+    command: Command,
+    argv: string[],
+    context: AclLogContext,
+  ): AclDenial | null;
   /** Whether the default user needs no password, so new and RESET clients start authenticated. */
   defaultUserNoPass(): boolean;
   /** INFO text for INFO's arguments (section names, default, all, everything; none: default). */

@@ -4,6 +4,7 @@
  */
 import { ClientState } from '../dispatch/client-state.js';
 import { CommandContext } from '../dispatch/context.js';
+import { Err } from '../dispatch/errors.js';
 import type { ServerServices } from '../dispatch/services.js';
 import type { Command } from '../dispatch/table.js';
 import { ReplyWriter, type ErrorSink } from '../resp/reply.js';
@@ -86,6 +87,11 @@ export class ScriptRun implements ScriptHost {
       return 'ERR Wrong number of args calling Redis command from script';
     }
     if (command.flags.has('noscript')) return 'ERR This Redis command is not allowed from script';
+    // The script runs its commands with the permissions of the user who called it.
+    if (!this.caller.client.aclUser.unrestricted) {
+      const denial = this.caller.server.aclDenied(this.caller, command, argv, 'lua');
+      if (denial !== null) return Err.nopermInScript[denial.reason];
+    }
     if (command.isWrite && this.options.readOnly) {
       return 'ERR Write commands are not allowed from read-only scripts.';
     }

@@ -26,7 +26,8 @@ import { CommandTable, type Command } from '../dispatch/table.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { isLocalClient } from '../commands/config.js';
 import { clientInfoLine } from '../commands/client-list.js';
-import { Acl } from '../acl/acl.js';
+import { Acl, type AclDenial } from '../acl/acl.js';
+import type { AclLogContext } from '../acl/log.js';
 import { loadAclFile } from '../acl/acl-file.js';
 import { describeUser } from '../acl/describe.js';
 import { protectedModeRefuses } from '../acl/protected-mode.js';
@@ -507,16 +508,28 @@ export class KvikServer implements ServerServices {
     }
   }
 
-  /** The gate's ACL check: NOPERM in Redis's words, the refusal recorded in ACL LOG. */
+  /** The gate's ACL check: NOPERM in Redis's words. */
   private aclRefusal(ctx: CommandContext, command: Command, argv: string[]): string | null {
+    const context = ctx.client.multi !== null ? 'multi' : 'toplevel';
+    const denial = this.aclDenied(ctx, command, argv, context);
+    if (denial === null) return null;
+    if (denial.reason === 'command') return Err.nopermCommand(command.fullName);
+    return denial.reason === 'key' ? Err.nopermKey : Err.nopermChannel;
+  }
+
+  aclDenied(
+    ctx: CommandContext,
+    command: Command,
+    argv: string[],
+    context: AclLogContext,
+  ): AclDenial | null {
     const denial = this.acl.check(ctx.client.aclUser as AclUser, command, argv);
     if (denial === null) return null;
     const object = denial.reason === 'command' ? command.fullName : argv[denial.index];
-    const context = ctx.client.multi !== null ? 'multi' : 'toplevel';
-    const info = clientInfoLine(ctx, this.connections.get(ctx.client.id)!, argv);
+    const connection = this.connections.get(ctx.client.id);
+    const info = connection === undefined ? '' : clientInfoLine(ctx, connection, argv);
     this.acl.logDenial(ctx.client, denial.reason, context, object, info, this.keyspace.clock.now());
-    if (denial.reason === 'command') return Err.nopermCommand(command.fullName);
-    return denial.reason === 'key' ? Err.nopermKey : Err.nopermChannel;
+    return denial;
   }
 
   /** A client's wait ended (served, timed out, unblocked): it runs what it has pipelined since. */

@@ -397,6 +397,51 @@ describe('permission checks against redis-server', () => {
     await admin.same('ACL', 'DELUSER', 'logged');
   });
 
+  it('EXEC checks queued commands again against rules changed since they were queued', async () => {
+    const admin = await env.pair();
+    await admin.sameAll([
+      ['ACL', 'LOG', 'RESET'],
+      [
+        'ACL',
+        'SETUSER',
+        'tx',
+        'on',
+        '>pw',
+        '~*',
+        '&*',
+        '+multi',
+        '+exec',
+        '+set',
+        '+get',
+        '+publish',
+      ],
+    ]);
+    const pair = await pairAs('tx');
+    await pair.sameAll([['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['PUBLISH', 'c', 'm']]);
+    await admin.same('ACL', 'SETUSER', 'tx', '-set', 'resetkeys', '~b', 'resetchannels');
+    await pair.same('EXEC');
+    await sameLog(admin);
+    await admin.same('ACL', 'DELUSER', 'tx');
+  });
+
+  it('scripts run their commands with the permissions of the calling user', async () => {
+    const admin = await env.pair();
+    await admin.sameAll([
+      ['ACL', 'LOG', 'RESET'],
+      ['ACL', 'SETUSER', 'lua', 'on', '>pw', '~a*', '&x', '+eval', '+get', '+publish'],
+    ]);
+    const pair = await pairAs('lua');
+    await pair.sameAll([
+      ['EVAL', "return redis.call('get','a1')", '0'],
+      ['EVAL', "return redis.call('get','b1')", '0'],
+      ['EVAL', "return redis.call('set','a1','x')", '0'],
+      ['EVAL', "return redis.call('publish','y','x')", '0'],
+      ['EVAL', "return redis.pcall('get','b1')", '0'],
+    ]);
+    await sameLog(admin);
+    await admin.same('ACL', 'DELUSER', 'lua');
+  });
+
   it('GETUSER replies as RESP3 maps and sets after HELLO 3', async () => {
     const pair = await env.pair();
     await pair.both('HELLO', '3');
