@@ -6,8 +6,9 @@
 import type { CommandContext } from '../dispatch/context.js';
 import { defineCommand, type CommandSpec } from '../dispatch/command.js';
 import { Err } from '../dispatch/errors.js';
-import { lzfCompress } from '../datatypes/lzf.js';
-import { encodingOf, isString, stringBytes, type StoredValue } from '../keyspace/values.js';
+import { encodingOf, stringBytes, type StoredValue } from '../keyspace/values.js';
+import { rdbBodyLength } from '../persistence/rdb-dump.js';
+import { listNodeLimits } from '../persistence/rdb-write.js';
 import { replyHelp } from './help.js';
 
 interface DebugSubcommand {
@@ -189,41 +190,10 @@ function startLru(ctx: CommandContext): number {
   return Math.floor(ctx.server.stats.startTime / 1000) & 0xffffff;
 }
 
-/**
- * The length of a string value in an RDB file (rdbSavedObjectLen): integer encodings, LZF when
- * it pays off (rdbcompression, more than 20 bytes), or a length prefix and the bytes. Other
- * types report 0 until Kvik writes RDB files.
- */
+/** The bytes of the value's RDB serialization, its type byte excepted (rdbSavedObjectLen). */
 function serializedLength(ctx: CommandContext, value: StoredValue): number {
-  if (!isString(value)) return 0;
-  const bytes = stringBytes(value);
-  const asInteger = integerEncodingLength(bytes);
-  if (asInteger > 0 && (bytes.length <= 11 || encodingOf(value) === 'int')) return asInteger;
-  if (encodingOf(value) === 'int') return rdbLengthSize(bytes.length) + bytes.length;
-  if (ctx.server.config.boolValue('rdbcompression') && bytes.length > 20) {
-    const compressed = lzfCompress(Buffer.from(bytes, 'latin1'), bytes.length - 4);
-    if (compressed !== null) {
-      return 1 + rdbLengthSize(compressed.length) + rdbLengthSize(bytes.length) + compressed.length;
-    }
-  }
-  return rdbLengthSize(bytes.length) + bytes.length;
-}
-
-/** rdbEncodeInteger: 2, 3 or 5 bytes for canonical integers within 32 bits, else 0. */
-function integerEncodingLength(text: string): number {
-  if (!/^(0|-?[1-9][0-9]{0,10})$/.test(text)) return 0;
-  const n = Number(text);
-  if (n >= -128 && n <= 127) return 2;
-  if (n >= -32768 && n <= 32767) return 3;
-  if (n >= -(2 ** 31) && n <= 2 ** 31 - 1) return 5;
-  return 0;
-}
-
-/** rdbSaveLen's size. */
-function rdbLengthSize(length: number): number {
-  if (length < 1 << 6) return 1;
-  if (length < 1 << 14) return 2;
-  return length <= 0xffffffff ? 5 : 9;
+  const { config, debug } = ctx.server;
+  return rdbBodyLength(value, config.boolValue('rdbcompression'), listNodeLimits(config, debug));
 }
 
 /** DEBUG PROTOCOL: a sample of each reply type, in RESP2 or RESP3. */

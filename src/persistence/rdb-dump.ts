@@ -9,7 +9,7 @@ import { RDB_VERSION } from './rdb-constants.js';
 import { RdbDecoder, RdbLoadError } from './rdb-decoder.js';
 import { RdbEncoder } from './rdb-encoder.js';
 import { readValue, type EncodingLimits } from './rdb-value-read.js';
-import { writeValue, type ListNodeLimits } from './rdb-value-write.js';
+import { writeValue, writeValueBody, type ListNodeLimits } from './rdb-value-write.js';
 
 const FOOTER_BYTES = 10;
 
@@ -48,4 +48,15 @@ export function readDumpPayload(bytes: Buffer, limits: EncodingLimits): StoredVa
     if (err instanceof RdbLoadError) return null;
     throw err;
   }
+}
+
+/** The bytes of a value's RDB body, its type byte excepted (DEBUG OBJECT's serializedlength). */
+export function rdbBodyLength(
+  value: StoredValue,
+  compress: boolean,
+  limits: ListNodeLimits,
+): number {
+  const enc = new RdbEncoder({ compress, checksum: false });
+  writeValueBody(enc, value, limits);
+  return enc.pending;
 }

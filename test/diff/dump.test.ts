@@ -84,6 +84,16 @@ describe('DUMP against redis-server', () => {
     }
   });
 
+  it('DEBUG OBJECT reports the serialized length of every type as Redis does', async () => {
+    const pair = await env.pair();
+    await populate(pair);
+    const length = (line: string) => /serializedlength:(\d+)/.exec(line)?.[1];
+    for (const key of DETERMINISTIC) {
+      const { redis, kvik } = await pair.both('DEBUG', 'OBJECT', key);
+      assert.equal(length(kvik), length(redis), `DEBUG OBJECT ${key}`);
+    }
+  });
+
   it('replies a null for a missing key', async () => {
     const pair = await env.pair();
     await pair.same('DUMP', 'missing');
