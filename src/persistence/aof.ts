@@ -31,7 +31,8 @@ interface Rewrite {
   readonly snapshot: Snapshot;
   readonly startedAt: number;
   readonly baseSeq: number;
-  readonly incr: AofFileInfo;
+  /** The incremental file that follows the new base (none while the AOF is off). */
+  readonly incr: AofFileInfo | null;
   cancelled: boolean;
 }
 
@@ -302,8 +303,10 @@ export class AppendOnlyFile {
         writeManifest(this.dir, this.fileName, listed);
         this.manifest = listed;
       }
-      this.openIncr(incr.name);
-      this.launchRewrite(new Snapshot(this.host.keyspace), manifest.lastBaseSeq + 1, incr);
+      // With the AOF off (BGREWRITEAOF all the same), only a base is made, as in Redis.
+      if (this.state !== 'off') this.openIncr(incr.name);
+      const next = this.state === 'off' ? null : incr;
+      this.launchRewrite(new Snapshot(this.host.keyspace), manifest.lastBaseSeq + 1, next);
       return true;
     } catch (err) {
       this.host.log(
@@ -314,7 +317,7 @@ export class AppendOnlyFile {
     }
   }
 
-  private launchRewrite(snapshot: Snapshot, baseSeq: number, incr: AofFileInfo): void {
+  private launchRewrite(snapshot: Snapshot, baseSeq: number, incr: AofFileInfo | null): void {
     const job: Rewrite = {
       snapshot,
       startedAt: this.host.keyspace.clock.now(),
@@ -360,10 +363,10 @@ export class AppendOnlyFile {
     const old = this.manifest ?? new AofManifest();
     const next = new AofManifest();
     next.base = { name: baseName, seq: job.baseSeq, type: 'b' };
-    next.incrs = [job.incr];
+    next.incrs = job.incr === null ? [] : [job.incr];
     const retired = [...(old.base ? [old.base] : []), ...old.history, ...old.incrs];
     next.history = retired
-      .filter((f) => f.name !== job.incr.name)
+      .filter((f) => f.name !== job.incr?.name)
       .map((f) => ({ ...f, type: 'h' }));
     try {
       writeManifest(this.dir, this.fileName, next);
@@ -375,7 +378,7 @@ export class AppendOnlyFile {
     }
     this.manifest = next;
     this.baseSize = baseSize;
-    this.currentSize = baseSize + this.fileSize(job.incr.name);
+    this.currentSize = baseSize + (job.incr === null ? 0 : this.fileSize(job.incr.name));
     this.lastRewriteOk = true;
     this.consecutiveFailures = 0;
     this.rewrites++;
@@ -401,8 +404,7 @@ export class AppendOnlyFile {
   cron(): void {
     if (this.running !== null || this.rdb.inProgress) return;
     if (this.scheduled) {
-      if (this.state === 'off') this.scheduled = false;
-      else this.startRewrite();
+      this.startRewrite();
       return;
     }
     if (this.state !== 'on') return;

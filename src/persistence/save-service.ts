@@ -41,6 +41,7 @@ export class Persistence implements PersistenceService {
   }
 
   save(): boolean {
+    if (this.rdb.inProgress) throw new ReplyError(Err.bgsaveInProgress);
     return this.rdb.saveNow();
   }
 

@@ -52,7 +52,19 @@ describe('kvik server', () => {
       conf,
       `port 1\nbind 127.0.0.1\nhz 20\nmaxmemory 1mb\npidfile ${pidfile}\nsave 900 1\n`,
     );
-    const r = kvik(conf, '--port', String(port), '--maxmemory', '2mb', '--save', '60', '5');
+    // Its own dir: with save rules, SHUTDOWN writes dump.rdb there (and a start loads it).
+    const r = kvik(
+      conf,
+      '--port',
+      String(port),
+      '--maxmemory',
+      '2mb',
+      '--save',
+      '60',
+      '5',
+      '--dir',
+      dir,
+    );
     await waitForOutput(r, /ready to accept connections on port \d+/);
     assert.ok(existsSync(pidfile));
     const client = await RawClient.connect(port);
@@ -73,7 +85,7 @@ describe('kvik server', () => {
 
   it('stops with 0 on SIGTERM', async () => {
     const port = await freePort();
-    const r = kvik('--port', String(port), '--bind', '127.0.0.1');
+    const r = kvik('--port', String(port), '--bind', '127.0.0.1', '--dir', dir);
     await waitForOutput(r, /ready to accept connections/);
     r.child.kill('SIGTERM');
     assert.equal(await r.exited, 0);
