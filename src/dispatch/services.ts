@@ -268,7 +268,6 @@ export interface ServerServices {
   stopMonitoring(client: ClientState): void;
   /** Random numbers come from here, so tests can seed them. */
   random(): number;
-  readonly persistence: PersistenceService;
   /** used_memory's parts and the process's memory (MEMORY STATS, MEMORY DOCTOR). */
   memoryOverview(): MemoryOverview;
   readonly persistence: PersistenceService;
