@@ -1,12 +1,12 @@
 /**
  * MIGRATE (cluster.c's migrateCommand): sends keys to another server as RESTORE commands carrying
  * DUMP payloads (after AUTH and SELECT), then deletes the keys the target acknowledged unless
- * COPY, propagated as one DEL. Like Redis, MIGRATE blocks the server while it talks to the
- * target: the exchange runs in a short-lived child process waited for synchronously (Node has no
- * blocking sockets), so the command stays atomic, in MULTI and scripts too. No connection is
- * cached between calls, so every MIGRATE sends SELECT.
+ * COPY, propagated as one DEL. The exchange with the target runs in a short-lived child process,
+ * so that it can be waited for synchronously where Redis's semantics need it (MULTI, scripts:
+ * Node has no blocking sockets) and asynchronously elsewhere. No connection is cached between
+ * calls, so every MIGRATE sends SELECT.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { defineCommand, type CommandSpec, type KeyReference } from '../dispatch/command.js';
 import { ReplyError, type CommandContext } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
@@ -109,63 +109,145 @@ interface Exchange {
   failed: 'connecting' | 'writing' | 'reading' | null;
 }
 
-function exchange(args: MigrateArgs, request: Buffer, expected: number): Exchange {
+const CONNECT_FAILED: Exchange = { lines: [], failed: 'connecting' };
+
+function exchangeArguments(args: MigrateArgs, expected: number): string[] {
+  return ['-e', EXCHANGE, args.host, args.port, String(expected), String(args.timeout)];
+}
+
+/** The exchange, the server waiting for it (inside MULTI or a script, as Redis always waits). */
+function exchangeNow(args: MigrateArgs, request: Buffer, expected: number): Exchange {
   try {
-    const out = execFileSync(
-      process.execPath,
-      ['-e', EXCHANGE, args.host, args.port, String(expected), String(args.timeout)],
-      { input: request, timeout: args.timeout * 3 + 5000, stdio: ['pipe', 'pipe', 'ignore'] },
-    );
+    const out = execFileSync(process.execPath, exchangeArguments(args, expected), {
+      input: request,
+      timeout: args.timeout * 3 + 5000,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     return JSON.parse(out.toString('latin1')) as Exchange;
   } catch {
-    return { lines: [], failed: 'connecting' };
+    return CONNECT_FAILED;
   }
 }
 
-function migrate(ctx: CommandContext, argv: string[]): void {
-  const args = parseMigrate(argv);
-  const keys: string[] = [];
-  const values: StoredValue[] = [];
-  for (const key of args.keys) {
-    const value = ctx.read(key);
-    if (value === undefined) continue;
-    keys.push(key);
-    values.push(value);
-  }
-  if (keys.length === 0) return ctx.reply.status('NOKEY');
+/** The exchange while the server goes on serving other clients. */
+function exchangeLater(args: MigrateArgs, request: Buffer, expected: number): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, exchangeArguments(args, expected), {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.on('error', () => resolve(CONNECT_FAILED));
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(out).toString('latin1')) as Exchange);
+      } catch {
+        resolve(CONNECT_FAILED);
+      }
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(request);
+  });
+}
+
+/** The keys to send that exist, with their values. */
+interface Batch {
+  keys: string[];
+  values: StoredValue[];
+}
+
+/** AUTH, SELECT and one RESTORE per key, as one buffer of commands. */
+function buildRequest(ctx: CommandContext, args: MigrateArgs, batch: Batch): Buffer {
   const parts: Buffer[] = [];
   if (args.auth !== null) parts.push(encodeCommand(['AUTH', ...args.auth]));
   parts.push(encodeCommand(['SELECT', String(args.dbId)]));
-  for (let i = 0; i < keys.length; i++) {
-    const expireAt = ctx.keyspace.getExpire(ctx.db, keys[i]);
+  for (let i = 0; i < batch.keys.length; i++) {
+    const key = batch.keys[i];
+    const expireAt = ctx.keyspace.getExpire(ctx.db, key);
     const ttl = expireAt === undefined ? 0 : Math.max(1, expireAt - ctx.now);
-    const restore = ['RESTORE', keys[i], String(ttl), dumpValue(ctx, values[i])];
+    const restore = ['RESTORE', key, String(ttl), dumpValue(ctx, batch.values[i])];
     if (args.replace) restore.push('REPLACE');
     parts.push(encodeCommand(restore));
   }
-  const preamble = args.auth !== null ? 2 : 1;
-  const result = exchange(args, Buffer.concat(parts), preamble + keys.length);
-  if (result.failed === 'connecting' && result.lines.length === 0) {
-    throw new ReplyError(Err.migrateConnect);
+  return Buffer.concat(parts);
+}
+
+/**
+ * MIGRATE at the top level waits for the target as a blocked client does (other clients are
+ * served meanwhile, and a target in this same process can answer); inside MULTI or a script it
+ * waits with the whole server, as Redis's MIGRATE always does.
+ */
+function migrate(ctx: CommandContext, argv: string[]): void {
+  const args = parseMigrate(argv);
+  const batch: Batch = { keys: [], values: [] };
+  for (const key of args.keys) {
+    const value = ctx.read(key);
+    if (value === undefined) continue;
+    batch.keys.push(key);
+    batch.values.push(value);
   }
-  const targetError = result.lines.slice(0, preamble).find((line) => line.startsWith('-'));
+  if (batch.keys.length === 0) return ctx.reply.status('NOKEY');
+  const request = buildRequest(ctx, args, batch);
+  const expected = (args.auth !== null ? 2 : 1) + batch.keys.length;
+  const blocking = ctx.server.blocking;
+  if (!blocking.mayBlock()) {
+    finish(ctx, args, batch, exchangeNow(args, request, expected), false);
+    return;
+  }
+  let result: Exchange | null = null;
+  blocking.block(ctx, {
+    keys: [],
+    deadline: 0,
+    serve: () => false,
+    // Called when the exchange is over, or by CLIENT UNBLOCK before (the target may have the
+    // keys then, the source keeps them).
+    timedOut: (client) =>
+      finish(client, args, batch, result ?? { lines: [], failed: 'reading' }, true),
+  });
+  void exchangeLater(args, request, expected).then((done) => {
+    result = done;
+    blocking.unblock(ctx.client.id, false);
+  });
+}
+
+/**
+ * Deletes the keys the target acknowledged (unless COPY) and replies. After a wait, a key is
+ * deleted only if it still holds the value sent, and the DEL is propagated here, outside a
+ * command.
+ */
+function finish(
+  ctx: CommandContext,
+  args: MigrateArgs,
+  batch: Batch,
+  result: Exchange,
+  waited: boolean,
+): void {
+  if (result.failed === 'connecting' && result.lines.length === 0) {
+    return ctx.reply.error(Err.migrateConnect);
+  }
+  const preamble = args.auth !== null ? 2 : 1;
+  let targetError = result.lines.slice(0, preamble).find((line) => line.startsWith('-'));
   const deleted: string[] = [];
-  let firstError = targetError;
-  for (let i = 0; i < keys.length && preamble + i < result.lines.length; i++) {
+  for (let i = 0; i < batch.keys.length && preamble + i < result.lines.length; i++) {
     const line = result.lines[preamble + i];
     if (targetError !== undefined || line.startsWith('-')) {
-      firstError ??= line;
+      targetError ??= line;
       continue;
     }
-    if (args.copy) continue;
-    ctx.keyspace.delete(ctx.db, keys[i]);
-    ctx.keyChanged(keys[i], 'g', 'del');
-    deleted.push(keys[i]);
+    const key = batch.keys[i];
+    if (args.copy || (waited && ctx.db.dict.get(key) !== batch.values[i])) continue;
+    ctx.keyspace.delete(ctx.db, key);
+    ctx.keyChanged(key, 'g', 'del');
+    deleted.push(key);
   }
-  ctx.propagateAs = deleted.length > 0 ? ['DEL', ...deleted] : null;
-  if (firstError !== undefined) throw new ReplyError(Err.migrateTarget(firstError.slice(1)));
-  if (result.failed !== null)
-    throw new ReplyError(Err.migrateIo(result.failed === 'writing' ? 'writing' : 'reading'));
+  if (deleted.length > 0) {
+    if (waited) ctx.server.propagate(ctx.db.id, ['DEL', ...deleted]);
+    else ctx.propagateAs = ['DEL', ...deleted];
+  }
+  if (targetError !== undefined) return ctx.reply.error(Err.migrateTarget(targetError.slice(1)));
+  if (result.failed !== null) {
+    return ctx.reply.error(Err.migrateIo(result.failed === 'writing' ? 'writing' : 'reading'));
+  }
   ctx.reply.ok();
 }
 

@@ -14,6 +14,8 @@ const MAX_SPELLINGS = 4096;
 
 /** Inside MULTI, what may still run past maxmemory: queueing grows memory, these end it. */
 const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+/** The commands whose script's flags decide whether they may grow memory. */
+const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'fcall', 'eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 /** Commands that run immediately even inside MULTI. */
 const MULTI_PASSTHROUGH = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -51,6 +53,8 @@ export interface GateHooks {
    * false when it is still over.
    */
   evictToLimit(): boolean;
+  /** EVAL, FCALL ...: whether the script declares flags that make it refused past maxmemory. */
+  scriptDeniedOnOom(command: Command, argv: readonly string[]): boolean;
   /**
    * While a script runs past busy-reply-threshold: Redis's BUSY refusal for a command that may
    * not run then, or null.
@@ -112,6 +116,11 @@ export class Gate {
   private readonly bySpelling = new Map<string, Command>();
   /** maxmemory is set: commands make room first. False costs the hot path one check. */
   memoryLimited = false;
+  /**
+   * Memory was over maxmemory, with nothing left to evict, when the running top-level command
+   * started (Redis's pre_command_oom_state).
+   */
+  outOfMemory = false;
   /** Some client is in MONITOR mode. False costs the hot path one check. */
   monitoring = false;
 
@@ -169,14 +178,12 @@ export class Gate {
         return GateResult.Done;
       }
     }
-    if (
-      this.memoryLimited &&
-      this.suspended === null &&
-      !this.hooks.evictToLimit() &&
-      refusedOnOom(client, command)
-    ) {
-      this.reject(ctx, command, Err.oom);
-      return GateResult.Done;
+    if (this.memoryLimited && this.suspended === null) {
+      this.outOfMemory = !this.hooks.evictToLimit();
+      if (this.outOfMemory && this.refusedOnOom(client, command, argv)) {
+        this.reject(ctx, command, Err.oom);
+        return GateResult.Done;
+      }
     }
     // RESP3 carries messages as push frames beside replies; RESP2 cannot tell them apart.
     if (
@@ -339,6 +346,23 @@ export class Gate {
     return command;
   }
 
+  /**
+   * Whether a command is refused while memory is over maxmemory (Redis's reject_cmd_on_oom): one
+   * that may grow memory (denyoom, or a script declaring it may), EXEC of a transaction holding
+   * one, anything queued in MULTI.
+   */
+  private refusedOnOom(
+    client: CommandContext['client'],
+    command: Command,
+    argv: string[],
+  ): boolean {
+    if (command.denyOom) return true;
+    const name = command.parent?.name ?? command.name;
+    if (SCRIPT_RUNNERS.has(name)) return this.hooks.scriptDeniedOnOom(command, argv);
+    if (name === 'exec') return client.multi?.some((queued) => queued.command.denyOom) ?? false;
+    return client.multi !== null && !OOM_EXEMPT_IN_MULTI.has(name);
+  }
+
   private reject(ctx: CommandContext, command: Command | null, message: string): void {
     if (command !== null) command.stats.rejectedCalls++;
     if (ctx.client.multi !== null) ctx.client.multiError = true;
@@ -349,17 +373,6 @@ export class Gate {
     }
     ctx.reply.error(message);
   }
-}
-
-/**
- * Whether a command is refused while memory is over maxmemory (Redis's reject_cmd_on_oom): one
- * that may grow memory (denyoom), EXEC of a transaction holding one, anything queued in MULTI.
- */
-function refusedOnOom(client: CommandContext['client'], command: Command): boolean {
-  if (command.denyOom) return true;
-  const name = command.parent?.name ?? command.name;
-  if (name === 'exec') return client.multi?.some((queued) => queued.command.denyOom) ?? false;
-  return client.multi !== null && !OOM_EXEMPT_IN_MULTI.has(name);
 }
 
 /** Ends the client's transaction, watched keys included (Redis's discardTransaction). */

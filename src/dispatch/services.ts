@@ -270,5 +270,10 @@ export interface ServerServices {
   random(): number;
   /** used_memory's parts and the process's memory (MEMORY STATS, MEMORY DOCTOR). */
   memoryOverview(): MemoryOverview;
+  /**
+   * Whether memory was over maxmemory, with nothing left to evict, when the running top-level
+   * command started (Redis's pre_command_oom_state): a script's first write is refused then.
+   */
+  memoryFullAtCommandStart(): boolean;
   readonly persistence: PersistenceService;
 }

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly isEval: boolean;
   /** EVAL_RO / FCALL_RO, or the no-writes flag. */
   readonly readOnly: boolean;
+  /** The allow-oom flag: writes may grow memory past maxmemory. */
+  readonly allowOom: boolean;
 }
 
 /** The fake client scripts run their commands as (Redis's lua_client). */
@@ -94,6 +96,16 @@ export class ScriptRun implements ScriptHost {
     }
     if (command.isWrite && this.options.readOnly) {
       return 'ERR Write commands are not allowed from read-only scripts.';
+    }
+    // Past maxmemory when the script started, its first write may not grow memory; later ones
+    // may, as a script cannot be stopped halfway (Redis's scriptVerifyOOM).
+    if (
+      command.denyOom &&
+      !this.wrote &&
+      !this.options.allowOom &&
+      this.caller.server.memoryFullAtCommandStart()
+    ) {
+      return Err.oom;
     }
     return null;
   }

@@ -202,7 +202,12 @@ export class Scripting {
     if (flags.shebang && readOnly && !flags.flags.has('no-writes')) {
       return ctx.reply.error(Err.scriptWriteFlagRo);
     }
-    const options = { name: sha, isEval: true, readOnly: readOnly || flags.flags.has('no-writes') };
+    const options = {
+      name: sha,
+      isEval: true,
+      readOnly: readOnly || flags.flags.has('no-writes'),
+      allowOom: flags.flags.has('allow-oom'),
+    };
     this.run(ctx, this.evalState, 'script', script.ref, argv, keys, options);
   }
 
@@ -218,6 +223,7 @@ export class Scripting {
       name: fn.name,
       isEval: false,
       readOnly: readOnly || fn.flags.has('no-writes'),
+      allowOom: fn.flags.has('allow-oom'),
     };
     this.run(ctx, this.functions.vm, 'function', fn.ref, argv, keys, options);
   }
@@ -235,6 +241,24 @@ export class Scripting {
         ? this.scripts.get(lowerSha(argv[1]))
         : (this.scripts.get(Scripting.sha1(argv[1])) ?? parseScriptShebang(argv[1]));
     return typeof script === 'object' && script.flags.flags.has('no-writes');
+  }
+
+  /**
+   * Whether EVAL, EVALSHA or FCALL (or their _RO forms) is refused past maxmemory before it runs,
+   * as a command that may grow memory: a function, or a script with a shebang, that declares
+   * neither allow-oom nor no-writes. Scripts without a shebang are checked at their first write.
+   */
+  deniedOnOom(commandName: string, argv: readonly string[]): boolean {
+    let flags: ReadonlySet<string> | undefined;
+    if (commandName.startsWith('fcall')) {
+      flags = this.libraries?.get(argv[1])?.flags;
+    } else {
+      const script = commandName.startsWith('evalsha')
+        ? this.scripts.get(lowerSha(argv[1]))
+        : (this.scripts.get(Scripting.sha1(argv[1])) ?? parseScriptShebang(argv[1]));
+      if (typeof script === 'object' && script.flags.shebang) flags = script.flags.flags;
+    }
+    return flags !== undefined && !flags.has('allow-oom') && !flags.has('no-writes');
   }
 
   /** SCRIPT KILL / FUNCTION KILL: null for OK, or the error. */

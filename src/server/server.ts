@@ -218,6 +218,7 @@ export class KvikServer implements ServerServices {
       isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
       evictToLimit: () => this.eviction.perform(),
+      scriptDeniedOnOom: (command, argv) => this.scripting.deniedOnOom(command.name, argv),
       propagate: (dbId, argv) => this.propagate(dbId, argv),
       unitStarted: (ctx) => {
         this.propagation.beginUnit();
@@ -565,6 +566,10 @@ export class KvikServer implements ServerServices {
     return memoryOverview(this);
   }
 
+  memoryFullAtCommandStart(): boolean {
+    return this.gate.outOfMemory;
+  }
+
   /** Redis's changeReplicationId + clearReplicationId2 (DEBUG CHANGE-REPL-ID). */
   changeReplicationId(): void {
     this.replication.replid = this.randomHex(40);
@@ -610,7 +615,7 @@ export class KvikServer implements ServerServices {
     eviction.tenacity = this.config.numberValue('maxmemory-eviction-tenacity');
     eviction.lazy = this.config.boolValue('lazyfree-lazy-eviction');
     this.gate.memoryLimited = eviction.maxmemory > 0;
-    if (this.gate.memoryLimited) eviction.perform();
+    this.gate.outOfMemory = this.gate.memoryLimited && !eviction.perform();
   }
 
   /** Client buffers and scripts, summed for used_memory from time to time (the cron). */

@@ -64,6 +64,36 @@ describe('maxmemory', () => {
     });
   });
 
+  it('refuses the first write of a script that may grow memory past maxmemory, as Redis', async () => {
+    const pair = await env.pair();
+    const library = "#!lua name=lib\nredis.register_function('f', function() return 1 end)";
+    await pair.sameAll([
+      ['SET', 'k', 'v'],
+      ['FUNCTION', 'FLUSH'],
+      ['FUNCTION', 'LOAD', library],
+    ]);
+    try {
+      await withConfig(pair, { maxmemory: '1' }, async () => {
+        await pair.sameAll([
+          ['EVAL', "return redis.call('set', 'x', '1')", '0'],
+          ['EVAL', "redis.call('get', 'k'); return redis.call('set', 'x', '1')", '0'],
+          ['EVAL', "return redis.pcall('set', 'x', '1')", '0'],
+          ['EVAL', "redis.call('del', 'k'); return redis.call('set', 'x', '1')", '0'],
+          ['EVAL', "#!lua\nreturn redis.call('get', 'k')", '0'],
+          ['EVAL', "#!lua flags=allow-oom\nreturn redis.call('set', 'x', '1')", '0'],
+          ['EVAL', "#!lua flags=no-writes\nreturn redis.call('get', 'x')", '0'],
+          ['FCALL', 'f', '0'],
+          ['FCALL_RO', 'f', '0'],
+          ['EVAL_RO', "#!lua\nreturn redis.call('get', 'k')", '0'],
+          ['EVAL_RO', "#!lua flags=no-writes\nreturn redis.call('get', 'k')", '0'],
+          ['FUNCTION', 'LOAD', 'REPLACE', library],
+        ]);
+      });
+    } finally {
+      await pair.same('FUNCTION', 'FLUSH');
+    }
+  });
+
   it('OBJECT FREQ and IDLETIME answer by the policy, with Redis errors otherwise', async () => {
     const pair = await env.pair();
     await pair.sameAll([
