@@ -14,6 +14,9 @@ import { channelAllowed, hasSpaces, KEY_READ, KEY_WRITE, type Selector } from '.
 import { describeUser } from './describe.js';
 import { AclUser } from './user.js';
 
+/** The users the server starts with cannot be loaded: Redis logs why and exits. */
+export class AclStartupError extends Error {}
+
 export interface AclHost {
   /** acl-pubsub-default is allchannels. */
   allChannelsByDefault(): boolean;

@@ -1,6 +1,7 @@
 /** Every command Kvik implements, by group. The server builds its command table from this list. */
 import type { CommandSpec } from '../dispatch/command.js';
 import { aclCommands } from './acl.js';
+import { moduleCommands } from './module.js';
 import { bitmapCommands } from './bitmap.js';
 import { clientCommands } from './client.js';
 import { commandCommands } from './command.js';
@@ -36,6 +37,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connectionCommands,
   ...clientCommands,
   ...aclCommands,
+  ...moduleCommands,
   ...serverCommands,
   ...persistenceCommands,
   ...configCommands,

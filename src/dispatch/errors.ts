@@ -87,8 +87,11 @@ export const Err = {
   noKeyArguments: 'ERR The command has no key arguments',
   loading: 'LOADING Redis is loading the dataset in memory',
   noProto: 'NOPROTO unsupported protocol version',
-  debugDisabled: (command: string) =>
-    `ERR ${command} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  /** DEBUG or MODULE refused by enable-debug-command / enable-module-command. */
+  protectedCommandDisabled: (command: string, option: string) =>
+    `ERR ${command} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+  moduleLoadFailed: 'ERR Error loading the extension. Please check the server logs.',
+  moduleUnloadNoSuchModule: 'ERR Error unloading module: no such module with that name',
   noShutdownInProgress: 'ERR No shutdown in progress.',
   // Persistence
   generic: 'ERR',
@@ -160,6 +163,7 @@ export const Err = {
     `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   denyBlocking: (command: string) => `ERR ${command} isn't allowed for a DENY BLOCKING client`,
   monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  replicaKeyspace: "ERR Replica can't interact with the keyspace",
   slowlogCount: 'ERR count should be greater than or equal to -1',
   latencyNoSamples: (event: string) => `ERR No samples available for event '${event}'`,
   maxClients: 'ERR max number of clients reached',

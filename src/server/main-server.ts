@@ -14,6 +14,7 @@ import {
 import { KVIK_VERSION, REDIS_VERSION } from './info.js';
 import { tuneHeapForServer } from './heap-tuning.js';
 import { StartupLoadError } from '../persistence/startup-load.js';
+import { AclStartupError } from '../acl/acl.js';
 import type { Config } from './config.js';
 
 const USAGE = `Usage: kvik server [/path/to/redis.conf] [options] [-]
@@ -67,7 +68,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   try {
     await server.start();
   } catch (err) {
-    if (err instanceof StartupLoadError) {
+    if (err instanceof StartupLoadError || err instanceof AclStartupError) {
       log.write('warning', err.message);
       process.exit(1);
     }

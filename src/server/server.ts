@@ -26,7 +26,7 @@ import { CommandTable, type Command } from '../dispatch/table.js';
 import { ALL_COMMANDS } from '../commands/index.js';
 import { isLocalClient } from '../commands/config.js';
 import { clientInfoLine } from '../commands/client-list.js';
-import { Acl, type AclDenial } from '../acl/acl.js';
+import { Acl, AclStartupError, type AclDenial } from '../acl/acl.js';
 import type { AclLogContext } from '../acl/log.js';
 import { loadAclFile } from '../acl/acl-file.js';
 import { describeUser } from '../acl/describe.js';
@@ -213,7 +213,7 @@ export class KvikServer implements ServerServices {
     });
     this.gate = new Gate(this.commands, {
       authRequired: (ctx) => this.authRequired(ctx),
-      protectedRefusal: (ctx) => this.debugRefusal(ctx),
+      protectedRefusal: (ctx, command) => this.protectedRefusal(ctx, command),
       aclRefusal: (ctx, command, argv) => this.aclRefusal(ctx, command, argv),
       isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
@@ -410,11 +410,16 @@ export class KvikServer implements ServerServices {
     return !ctx.client.authenticated && !this.defaultUserNoPass();
   }
 
-  /** enable-debug-command: no, yes, or local (Unix socket and loopback clients only). */
-  private debugRefusal(ctx: CommandContext): string | null {
-    const mode = this.config.get('enable-debug-command');
+  /**
+   * DEBUG behind enable-debug-command, MODULE LOAD/LOADEX/UNLOAD behind enable-module-command:
+   * no, yes, or local (Unix socket and loopback clients only).
+   */
+  private protectedRefusal(ctx: CommandContext, command: Command): string | null {
+    const isModule = (command.parent ?? command).name === 'module';
+    const option = isModule ? 'enable-module-command' : 'enable-debug-command';
+    const mode = this.config.get(option);
     if (mode === 'yes' || (mode === 'local' && isLocalClient(ctx.client))) return null;
-    return Err.debugDisabled('DEBUG');
+    return Err.protectedCommandDisabled(isModule ? 'MODULE' : 'DEBUG', option);
   }
 
   /** ErrorSink: every error reply is counted by its code (INFO errorstats). */
@@ -496,16 +501,16 @@ export class KvikServer implements ServerServices {
     this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
     const aclfile = this.config.get('aclfile')!;
     if (aclfile !== '' && this.configuredUsers.length > 0) {
-      throw new Error(
+      throw new AclStartupError(
         'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
       );
     }
     const error = this.acl.loadConfigured(this.configuredUsers);
-    if (error !== null) throw new Error(error);
+    if (error !== null) throw new AclStartupError(error);
     if (aclfile !== '') {
       const errors = loadAclFile(this.acl, aclfile, null);
       if (errors !== null)
-        throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
+        throw new AclStartupError(`Aborting Redis startup because of ACL errors: ${errors}`);
     }
   }
 

@@ -94,6 +94,31 @@ describe('ACL files and config users', () => {
     }
   });
 
+  it('rename-command renames or removes commands; ACL rules keep naming the original', async () => {
+    const server = await serverFromConfig(
+      'rename-command get fetch\nrename-command flushall ""\nuser nia on >pw ~* +get\n',
+    );
+    try {
+      const client = await RawClient.connect(server.port);
+      assert.equal(await client.call('AUTH', 'nia', 'pw'), '+OK\r\n');
+      assert.equal(await client.call('FETCH', 'k'), '$-1\r\n');
+      assert.match(await client.call('GET', 'k'), /^-ERR unknown command 'GET'/);
+      assert.match(await client.call('FLUSHALL'), /^-ERR unknown command 'FLUSHALL'/);
+      assert.equal(
+        await client.call('SET', 'k', 'v'),
+        "-NOPERM this user has no permissions to run the 'set' command\r\n",
+      );
+      assert.equal(await client.call('AUTH', 'default', 'x'), '+OK\r\n');
+      assert.equal(
+        await client.call('ACL', 'SETUSER', 'nia', '+fetch'),
+        "-ERR Error in ACL SETUSER modifier '+fetch': Unknown command or category name in ACL\r\n",
+      );
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a bad user line is a config error in Redis words; users and an aclfile together are refused', async () => {
     const server = new KvikServer();
     assert.throws(

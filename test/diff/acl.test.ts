@@ -4,6 +4,11 @@ import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js'
 import { itemsOf, parseReply, textOf } from '../meta/reply-tree.js';
 
 const env = useDiffServers();
+/** Servers that let clients load modules (Kvik has none to load). */
+const modules = useDiffServers({
+  kvik: { config: { 'enable-module-command': 'yes' } },
+  redisArgs: ['--enable-module-command', 'yes'],
+});
 
 /** ACL LOG replies with what must differ masked: the age and the client's CLIENT INFO line. */
 function maskLog(reply: string): string {
@@ -449,6 +454,33 @@ describe('permission checks against redis-server', () => {
       ['ACL', 'SETUSER', 'three', 'on', '>pw', '~a', '(+get ~b)'],
       ['ACL', 'GETUSER', 'three'],
       ['ACL', 'DELUSER', 'three'],
+    ]);
+  });
+});
+
+describe('protected commands against redis-server', () => {
+  it('MODULE LOAD, LOADEX and UNLOAD are refused while enable-module-command is no', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['MODULE', 'LIST'],
+      ['MODULE', 'HELP'],
+      ['MODULE', 'LOAD', '/nonexistent.so'],
+      ['MODULE', 'LOADEX', '/nonexistent.so'],
+      ['MODULE', 'UNLOAD', 'x'],
+      ['MODULE', 'NOSUCH'],
+      ['MODULE'],
+      ['DEBUG', 'SLEEP', '0'],
+    ]);
+  });
+
+  it('with enable-module-command yes, MODULE fails as Redis does for a library it cannot load', async () => {
+    const pair = await modules.pair();
+    await pair.sameAll([
+      ['MODULE', 'LOAD', '/nonexistent.so', 'a', 'b'],
+      ['MODULE', 'LOADEX', '/nonexistent.so', 'CONFIG', 'a', 'b', 'ARGS', 'x'],
+      ['MODULE', 'UNLOAD', 'x'],
+      ['MODULE', 'UNLOAD'],
+      ['MODULE', 'LIST'],
     ]);
   });
 });
