@@ -13,7 +13,7 @@ import { Stream } from '../datatypes/stream.js';
 import type { RdbDecoder } from './rdb-decoder.js';
 import type { RdbEncoder } from './rdb-encoder.js';
 import { STREAM_ITEM_FLAG_DELETED, STREAM_ITEM_FLAG_SAMEFIELDS } from './rdb-constants.js';
-import { ListpackBuilder, readListpack } from './rdb-listpack.js';
+import { BlobError, ListpackBuilder, readListpack } from './rdb-listpack.js';
 
 const ID_BYTES = 16;
 
@@ -117,6 +117,16 @@ function hasFields(fields: readonly string[], names: readonly string[]): boolean
   return true;
 }
 
+/** The entries of a node's listpack; a malformed one fails the load (RESTORE: Bad data format). */
+function nodeEntries(dec: RdbDecoder, at: number): string[] {
+  try {
+    return readListpack(dec.blob());
+  } catch (err) {
+    if (err instanceof BlobError) dec.fail(`Corrupt listpack: ${err.message}`, at);
+    throw err;
+  }
+}
+
 /** A stream of type STREAM_LISTPACKS (`v2` false) or STREAM_LISTPACKS_2. */
 export function readStream(dec: RdbDecoder, v2: boolean): Stream {
   const stream = new Stream();
@@ -127,7 +137,7 @@ export function readStream(dec: RdbDecoder, v2: boolean): Stream {
     if (key.length !== ID_BYTES)
       dec.fail('Stream node key entry is not the size of a stream ID', keyAt);
     const lpAt = dec.pos;
-    const node = readNode(decodeId(key), readListpack(dec.blob()), () =>
+    const node = readNode(decodeId(key), nodeEntries(dec, lpAt), () =>
       dec.fail('Bad stream listpack', lpAt),
     );
     if (node.size === 0) dec.fail('Empty listpack inside stream', lpAt);

@@ -4,6 +4,7 @@
  * floats, empty and binary strings, patterns, stream IDs, ranges, scripts and DUMP payloads.
  */
 import type { Command } from '../../src/dispatch/table.js';
+import { crc64 } from '../../src/persistence/crc64.js';
 import { COMMAND_TOKENS } from './command-tokens.js';
 import type { Random } from './random.js';
 
@@ -193,6 +194,10 @@ const SPECIAL = [
   'i65',
   'km',
   'ft',
+  '#',
+  '*->f1',
+  'fz:hash->f1',
+  'fz:*->f2',
 ];
 
 /** Script bodies for EVAL: valid ones of every reply kind, broken ones, and the command runner. */
@@ -301,19 +306,36 @@ export class ArgumentGenerator {
     if ((name === 'restore' || name === 'function|restore') && this.context.dumps.length > 0) {
       const at = name === 'restore' ? 3 : 2;
       if (argv.length > at) argv[at] = mutate(r, r.pick(this.context.dumps));
+      // A valid TTL and REPLACE most of the time, so the payload itself gets parsed.
+      if (name === 'restore' && argv.length > 3 && r.chance(0.8)) {
+        argv[2] = '0';
+        if (r.chance(0.7)) argv.push('REPLACE');
+      }
     }
   }
 }
 
-/** A payload with a few random bytes changed, or cut short, or left intact. */
+/**
+ * A DUMP payload (body, 2-byte RDB version, 8-byte CRC64) with its body damaged: a few bytes
+ * changed, or cut short; usually signed again, so that the damage gets past the checksum into the
+ * decoder.
+ */
 function mutate(r: Random, payload: string): string {
-  const roll = r.int(4);
-  if (roll === 0 || payload.length === 0) return payload;
-  if (roll === 1) return payload.slice(0, r.int(payload.length));
-  const chars = payload.split('');
-  for (let i = r.between(1, 3); i > 0; i--)
-    chars[r.int(chars.length)] = String.fromCharCode(r.int(256));
-  return chars.join('');
+  const bytes = Buffer.from(payload, 'latin1');
+  const bodyLength = bytes.length - 10;
+  if (bodyLength <= 0 || r.chance(0.15)) return payload;
+  let body = bytes.subarray(0, bodyLength);
+  if (r.chance(0.3)) body = body.subarray(0, r.int(bodyLength));
+  else for (let i = r.between(1, 3); i > 0; i--) body[r.int(bodyLength)] = r.int(256);
+  const damaged = Buffer.concat([
+    body,
+    bytes.subarray(bodyLength, bodyLength + 2),
+    Buffer.alloc(8),
+  ]);
+  if (r.chance(0.85)) {
+    damaged.writeBigUInt64LE(crc64(damaged, 0, damaged.length - 8), damaged.length - 8);
+  }
+  return damaged.toString('latin1');
 }
 
 /**
