@@ -5,6 +5,8 @@
 import { HashValue } from '../../src/datatypes/hash.js';
 import { ListValue } from '../../src/datatypes/list.js';
 import { SetValue } from '../../src/datatypes/set.js';
+import { Stream } from '../../src/datatypes/stream.js';
+import { formatId, MAX_ID, MIN_ID } from '../../src/datatypes/stream-id.js';
 import { ZSetValue } from '../../src/datatypes/zset.js';
 import type { Keyspace } from '../../src/keyspace/keyspace.js';
 import { isString, stringBytes, type StoredValue } from '../../src/keyspace/values.js';
@@ -43,15 +45,21 @@ export function everyTypeCommands(expireAt: number): (string | number)[][] {
   ];
 }
 
-/** "db:key" -> "type:contents|expiry" for every key of every database. */
-export function describeKeyspace(keyspace: Keyspace): Map<string, string> {
+/**
+ * "db:key" -> "type:contents|expiry" for every key of every database. `exactStreams` false leaves
+ * out the delivery and seen times of stream groups (an AOF replay delivers again, as in Redis).
+ */
+export function describeKeyspace(keyspace: Keyspace, exactStreams = true): Map<string, string> {
   const out = new Map<string, string>();
   for (const db of keyspace.dbs) {
     const keys = db.dict.keys();
     for (let slot = 0; slot < keys.length; slot++) {
       const key = keys[slot];
       const expiry = db.expires.get(key);
-      out.set(`${db.id}:${key}`, `${describeValue(db.dict.valueAt(slot))}|${expiry ?? 'none'}`);
+      const value = db.dict.valueAt(slot);
+      const text =
+        !exactStreams && value instanceof Stream ? describeStream(value) : describeValue(value);
+      out.set(`${db.id}:${key}`, `${text}|${expiry ?? 'none'}`);
     }
   }
   return out;
@@ -77,6 +85,18 @@ export function describeValue(value: StoredValue): string {
   const enc = new RdbEncoder({ compress: false, checksum: false });
   writeValueBody(enc, value, DEFAULT_LIST_LIMITS);
   return `${value.type}:${enc.take().toString('hex')}`;
+}
+
+/** A stream's entries, groups, consumers and pending IDs, without times. */
+function describeStream(stream: Stream): string {
+  const entries = stream.range(MIN_ID, MAX_ID, Infinity).map((e) => [formatId(e.id), ...e.fields]);
+  const groups = stream.sortedGroups().map(([name, group]) => ({
+    name,
+    lastId: formatId(group.lastId),
+    consumers: [...group.consumers.keys()].sort(),
+    pending: group.pending.size,
+  }));
+  return `stream:${JSON.stringify({ entries, groups })}`;
 }
 
 /** The keys on which two descriptions differ (empty when equal). */
