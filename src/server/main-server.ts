@@ -68,10 +68,6 @@ export async function runServerCommand(args: string[]): Promise<void> {
   try {
     await server.start();
   } catch (err) {
-    if (err instanceof StartupLoadError) {
-      log.write('warning', err.message);
-      process.exit(1);
-    }
     if (err instanceof StartupLoadError || err instanceof AclStartupError) {
       log.write('warning', err.message);
       process.exit(1);
