@@ -14,6 +14,7 @@
 import type { ConfigStore } from '../dispatch/services.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { lfuNewStamp } from '../keyspace/lfu.js';
+import { keyBytes } from '../keyspace/memory-estimate.js';
 import { crc64 } from './crc64.js';
 import { RDB_VERSION, RdbOpcode } from './rdb-constants.js';
 import { RdbDecoder } from './rdb-decoder.js';
@@ -149,6 +150,7 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
     }
     if (db.dict.has(key)) dec.fail('Duplicated key found in RDB file', opAt);
     const slot = db.dict.set(key, value, accessStamp(keyspace, access.idle, access.freq));
+    db.dict.setWeightAt(slot, keyBytes(key, value, keyspace.random));
     if (when !== -1) db.expires.set(db.dict.keyAt(slot), when);
     result.keys++;
   }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -19,14 +22,17 @@ function heapBytes(): number {
 }
 
 let kvik: RunningServer;
+const dir = mkdtempSync(join(tmpdir(), 'kvik-memory-'));
 let client: RawClient;
 before(async () => {
-  kvik = await startServer({ port: 0 });
+  // DEBUG RELOAD saves and loads an RDB file, kept out of the working directory.
+  kvik = await startServer({ port: 0, config: { 'enable-debug-command': 'yes', dir } });
   client = await RawClient.connect(kvik.port);
 });
 after(async () => {
   client.close();
   await kvik.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Sends the commands pipelined; none may fail. */
@@ -143,6 +149,18 @@ describe('used_memory', () => {
     assert.ok(full - empty > 1000 * 1000 && full - empty < 1300 * 1000, `${full - empty}`);
     await client.call('FLUSHALL');
     assert.equal(await infoMemory('used_memory'), empty);
+  });
+
+  it('counts the keys loaded from an RDB file as it counted them written', async () => {
+    await client.call('FLUSHALL');
+    const empty = await infoMemory('used_memory');
+    await pipeline(times(500, (i) => ['SET', `key:${i}`, 'x'.repeat(1000)]));
+    await pipeline(times(100, (i) => ['RPUSH', `list:${i}`, ...elements(0, 50, 20)]));
+    const written = (await infoMemory('used_memory')) - empty;
+    assert.equal(await client.call('DEBUG', 'RELOAD'), '+OK\r\n');
+    const loaded = (await infoMemory('used_memory')) - empty;
+    assert.ok(Math.abs(loaded - written) < written * 0.05, `written ${written}, loaded ${loaded}`);
+    await client.call('FLUSHALL');
   });
 
   it('keeps its peak until CONFIG RESETSTAT', async () => {
