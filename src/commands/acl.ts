@@ -223,6 +223,10 @@ function dryrun(ctx: CommandContext, argv: string[]): void {
   const commandArgv = argv.slice(3);
   const command = ctx.server.commands.lookup(commandArgv);
   if (command === undefined) throw new ReplyError(Err.aclDryrunNoCommand(argv[3]));
+  const arity = command.arity;
+  if ((arity > 0 && commandArgv.length !== arity) || commandArgv.length < -arity) {
+    throw new ReplyError(Err.wrongArity(command.fullName));
+  }
   const denial = acl.check(user, command, commandArgv);
   if (denial === null) return ctx.reply.ok();
   const object = commandArgv[denial.index];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
 import { itemsOf, parseReply, textOf } from '../meta/reply-tree.js';
 
@@ -223,6 +224,100 @@ describe('ACL users against redis-server', () => {
   });
 });
 
+describe('random ACL rules against redis-server', () => {
+  /**
+   * Rules of every kind, valid and not, applied in random order. Not +client: how GETUSER
+   * describes a container's worth of subcommands depends on the whole command table, and Kvik's
+   * has 7.2's CLIENT SETINFO and NO-TOUCH but not yet the cluster commands of @connection.
+   */
+  const RULES = [
+    'on',
+    'off',
+    'nopass',
+    'resetpass',
+    '>p1',
+    '>p2',
+    '<p1',
+    '#' + 'a'.repeat(64),
+    'allkeys',
+    'resetkeys',
+    '~k*',
+    '%R~r*',
+    '%W~w*',
+    '%RW~b',
+    'allchannels',
+    'resetchannels',
+    '&c*',
+    '&d',
+    '+@all',
+    '-@all',
+    '+@read',
+    '-@write',
+    '+@string',
+    '-@dangerous',
+    '+@hash',
+    '-@keyspace',
+    '+get',
+    '-get',
+    '+set',
+    '+config|get',
+    '-config|set',
+    '+client|id',
+    '+select|0',
+    'allcommands',
+    'nocommands',
+    'reset',
+    'clearselectors',
+    '(~s* +get)',
+    '(+@list %W~l*)',
+    'sanitize-payload',
+    'skip-sanitize-payload',
+    '+nosuch',
+    '~a b',
+  ];
+  /** Commands whose permission DRYRUN asks about after each change. */
+  const PROBES: string[][] = [
+    ['get', 'k1'],
+    ['get', 'r1'],
+    ['set', 'w1', 'v'],
+    ['set', 'k1', 'v'],
+    ['hset', 'k', 'f', 'v'],
+    ['config', 'get', 'x'],
+    ['config', 'set', 'x', 'y'],
+    ['select', '0'],
+    ['select', '1'],
+    ['publish', 'c1', 'm'],
+    ['subscribe', 'd'],
+    ['psubscribe', 'c*'],
+    ['lpush', 'l1', 'x'],
+    ['flushall'],
+    ['client', 'id'],
+  ];
+
+  it('random SETUSER sequences give the same users and permissions', async () => {
+    const pair = await env.pair();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.constantFrom(...RULES), { minLength: 1, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (steps) => {
+          await pair.same('ACL', 'DELUSER', 'rnd');
+          for (const rules of steps) {
+            await pair.same('ACL', 'SETUSER', 'rnd', ...rules);
+            await sameRules(pair, 'ACL', 'GETUSER', 'rnd');
+            await sameRules(pair, 'ACL', 'LIST');
+          }
+          for (const probe of PROBES) await pair.same('ACL', 'DRYRUN', 'rnd', ...probe);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    await pair.same('ACL', 'DELUSER', 'rnd');
+  });
+});
+
 describe('authentication against redis-server', () => {
   it('AUTH and HELLO AUTH as ACL users, disabled users and missing users', async () => {
     const pair = await env.pair();
@@ -244,6 +339,19 @@ describe('authentication against redis-server', () => {
       ['ACL', 'WHOAMI'],
       ['AUTH', 'default', 'x'],
       ['ACL', 'DELUSER', 'carol', 'dave', 'erin'],
+    ]);
+  });
+
+  it('RESET goes back to the default user, and CLIENT KILL USER closes the clients of a user', async () => {
+    const admin = await env.pair();
+    await admin.same('ACL', 'SETUSER', 'rs', 'on', '>pw', '+@all', '~*');
+    const pair = await pairAs('rs');
+    await pair.sameAll([['ACL', 'WHOAMI'], ['RESET'], ['ACL', 'WHOAMI']]);
+    await pair.same('AUTH', 'rs', 'pw');
+    await admin.sameAll([
+      ['CLIENT', 'KILL', 'USER', 'nobody'],
+      ['CLIENT', 'KILL', 'USER', 'rs'],
+      ['ACL', 'DELUSER', 'rs'],
     ]);
   });
 
@@ -368,6 +476,11 @@ describe('permission checks against redis-server', () => {
       ['ACL', 'DRYRUN', 'nobody', 'get', 'a'],
       ['ACL', 'DRYRUN', 'multi', 'config', 'get', 'x'],
       ['ACL', 'DRYRUN', 'default', 'config', 'get', 'x'],
+      ['ACL', 'DRYRUN', 'default', 'get'],
+      ['ACL', 'DRYRUN', 'default', 'get', 'a', 'b'],
+      ['ACL', 'DRYRUN', 'default', 'config'],
+      ['ACL', 'DRYRUN', 'default', 'config', 'nosuch'],
+      ['ACL', 'DRYRUN', 'multi', 'CONFIG', 'SET', 'x', 'y'],
       ['ACL', 'DELUSER', 'multi'],
     ]);
   });
