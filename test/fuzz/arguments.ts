@@ -224,6 +224,12 @@ const SCRIPTS = [
   '#!lua flags=no-writes\nreturn redis.call("SET", "k", "v")',
   '#!lua flags=bogus\nreturn 1',
   '#!lua\nreturn redis.call("SET", KEYS[1], ARGV[1])',
+  'return struct.unpack(ARGV[1], ARGV[2])',
+  'return struct.pack(ARGV[1], ARGV[2], ARGV[3])',
+  'return cmsgpack.unpack(ARGV[1])',
+  'return cjson.encode(cmsgpack.unpack(ARGV[1]))',
+  'return string.format(ARGV[1], ARGV[2], ARGV[3])',
+  'return {string.byte(ARGV[1], tonumber(ARGV[2]) or 1, tonumber(ARGV[3]) or -1)}',
   'return redis.call(unpack(ARGV))',
   'return redis.pcall(unpack(ARGV))',
 ];
