@@ -81,6 +81,8 @@ export interface GateHooks {
    * script runs come after it, as Redis feeds them.
    */
   monitorBeforeCall?(ctx: CommandContext, command: Command, argv: string[]): void;
+  /** Whether the client is in MONITOR mode (asked only while some client is). */
+  isMonitor?(ctx: CommandContext): boolean;
 }
 
 /** A call whose handler ran: what its end needs. */
@@ -184,6 +186,15 @@ export class Gate {
         this.reject(ctx, command, Err.oom);
         return GateResult.Done;
       }
+    }
+    // A monitor is a replica to Redis: it may not touch the keyspace.
+    if (
+      this.monitoring &&
+      (command.isWrite || command.flags.has('readonly') || command.flags.has('may_replicate')) &&
+      this.hooks.isMonitor?.(ctx)
+    ) {
+      this.reject(ctx, command, Err.replicaKeyspace);
+      return GateResult.Done;
     }
     // RESP3 carries messages as push frames beside replies; RESP2 cannot tell them apart.
     if (

@@ -10,6 +10,8 @@ import { ClientState } from '../dispatch/client-state.js';
 import { CommandContext } from '../dispatch/context.js';
 import { GateResult } from '../dispatch/gate.js';
 import type { ClientView } from '../dispatch/services.js';
+import type { LimitedClient } from './client-limits.js';
+import type { OutputBufferClass } from './config-special.js';
 import type { MonitorClient } from './monitor.js';
 import type { KvikServer } from './server.js';
 import { readSocketInto } from './socket-reader.js';
@@ -17,7 +19,7 @@ import { readSocketInto } from './socket-reader.js';
 /** Stop reading from a client while this much output waits in its socket. */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
 
-export class Connection implements ClientView, MonitorClient {
+export class Connection implements ClientView, MonitorClient, LimitedClient {
   readonly state: ClientState;
   readonly ctx: CommandContext;
   readonly reply: ReplyWriter;
@@ -28,6 +30,9 @@ export class Connection implements ClientView, MonitorClient {
   private pausedArgv: string[] | null = null;
   private closed = false;
   private readPaused = false;
+  /** client-output-buffer-limit: when the soft limit was first reached (Unix seconds), or 0. */
+  softLimitSince = 0;
+  private droppedForOutput = false;
   private readonly socket: Socket;
 
   constructor(
@@ -53,6 +58,8 @@ export class Connection implements ClientView, MonitorClient {
     );
     this.socket = socket;
     socket.setNoDelay(true);
+    const keepAlive = server.config.numberValue('tcp-keepalive');
+    if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.onClose());
@@ -121,7 +128,27 @@ export class Connection implements ClientView, MonitorClient {
    * is flushed after this event-loop turn, once however many messages arrive meanwhile.
    */
   outputPending(): void {
-    this.server.outputPending(this);
+    if (!this.overOutputLimit()) this.server.outputPending(this);
+  }
+
+  /** client-output-buffer-limit's class: replicas, subscribers, and normal for the rest. */
+  get outputBufferClass(): OutputBufferClass {
+    if (this.isReplica) return 'replica';
+    return this.isPubSub ? 'pubsub' : 'normal';
+  }
+
+  /**
+   * Past client-output-buffer-limit the client is dropped with what it had pending, once the
+   * command running is over (Redis's freeClientAsync).
+   */
+  private overOutputLimit(): boolean {
+    if (this.droppedForOutput) return true;
+    const now = this.server.keyspace.clock.now();
+    if (!this.server.outputLimits.reached(this, this.outputBytes, now)) return false;
+    this.droppedForOutput = true;
+    this.reply.out = '';
+    queueMicrotask(() => this.close(false));
+    return true;
   }
 
   /** Flushes output added by others, unless the connection is closing or gone. */
@@ -236,6 +263,7 @@ export class Connection implements ClientView, MonitorClient {
         this.socket.pause();
       }
     }
+    if (this.overOutputLimit()) return;
     if (this.state.closeAfterReply) this.socket.end(() => this.socket.destroy());
   }
 

@@ -34,6 +34,7 @@ import { protectedModeRefuses } from '../acl/protected-mode.js';
 import type { AclUser } from '../acl/user.js';
 import { Err } from '../dispatch/errors.js';
 import { BlockingService } from './blocking.js';
+import { OutputBufferLimiter } from './client-limits.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
@@ -95,6 +96,7 @@ export class KvikServer implements ServerServices {
   readonly latency = new CommandLatencies();
   /** SLOWLOG, LATENCY's events and MONITOR. */
   readonly observability = new Observability(this.config, () => this.gate);
+  readonly outputLimits = new OutputBufferLimiter(this.config);
   readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
   readonly blocking: BlockingService;
   readonly pubsub = new PubSubHub((client) => this.connections.get(client.id));
@@ -231,6 +233,7 @@ export class KvikServer implements ServerServices {
       afterTopLevelCommand: () => this.blocking.serveReadyKeys(),
       monitorBeforeCall: (ctx, command, argv) =>
         this.observability.monitors.feed(ctx, command, argv),
+      isMonitor: (ctx) => this.connections.get(ctx.client.id)?.isMonitor ?? false,
       commandExecuted: (ctx, command, argv, micros) => {
         if (this.latencyTracking) this.latency.record(command, micros);
         this.observability.commandExecuted(ctx, command, argv, micros);
@@ -597,6 +600,7 @@ export class KvikServer implements ServerServices {
     else if (name === 'notify-keyspace-events') this.applyNotifyConfig();
     else if (name === 'latency-tracking') this.latencyTracking = this.config.boolValue(name);
     else if (OBSERVABILITY_PARAMS.has(name)) this.observability.configChanged();
+    else if (name === 'client-output-buffer-limit') this.outputLimits.configChanged();
     else if (name === 'requirepass') {
       this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
     } else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) {

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { afterEach, describe, it } from 'node:test';
+import { useHarness } from '../helpers/in-process.js';
+import { RawClient, encodeCommand } from '../helpers/raw-client.js';
+
+const harness = useHarness();
+const sockets: net.Socket[] = [];
+afterEach(() => sockets.splice(0).forEach((socket) => socket.destroy()));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Opens a socket; resolves once connected with a promise of everything it received until the
+ * server closed it (or the test ends).
+ */
+function open(port: number): Promise<{ closed: Promise<string> }> {
+  return new Promise((connected) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    sockets.push(socket);
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+    socket.once('connect', () => connected({ closed }));
+  });
+}
+
+describe('client limits', () => {
+  it('maxclients 2000 with 2100 sockets refuses exactly 100 with Redis error', async () => {
+    const h = await harness({ config: { maxclients: '2000' } });
+    // The harness's own client is one of the 2000. Batches stay under the listen backlog.
+    const closings: Promise<string>[] = [];
+    for (let batch = 0; batch < 21; batch++) {
+      const batchOf = Array.from({ length: 100 }, () => open(h.server.port));
+      for (const socket of await Promise.all(batchOf)) closings.push(socket.closed);
+    }
+    while (h.server.connectedClients < 2000) await sleep(10);
+    await sleep(200);
+    const refused = await Promise.all(closings.slice(1999));
+    assert.equal(refused.length, 101);
+    for (const reply of refused) assert.equal(reply, '-ERR max number of clients reached\r\n');
+    assert.equal(h.server.connectedClients, 2000);
+    assert.match(await h.call('INFO', 'stats'), /rejected_connections:101\r\n/);
+  });
+
+  it('a subscriber that stops reading is dropped at the pubsub hard limit and its memory released', async () => {
+    const h = await harness();
+    await h.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 0 0');
+    const subscriber = net.connect({ port: h.server.port, host: '127.0.0.1' });
+    sockets.push(subscriber);
+    await new Promise((resolve) => subscriber.once('connect', resolve));
+    subscriber.write(encodeCommand(['SUBSCRIBE', 'news']));
+    await sleep(50);
+    subscriber.pause();
+    const closed = new Promise((resolve) => subscriber.once('close', resolve));
+    const message = 'x'.repeat(64 * 1024);
+    const publisher = await RawClient.connect(h.server.port);
+    for (let i = 0; i < 2000 && h.server.connectedClients > 2; i++) {
+      await publisher.call('PUBLISH', 'news', message);
+    }
+    publisher.close();
+    subscriber.resume();
+    await closed;
+    const list = await h.call('CLIENT', 'LIST');
+    assert.doesNotMatch(list, /flags=P/);
+    assert.match(await h.call('PUBSUB', 'NUMSUB', 'news'), /:0\r\n$/);
+  });
+
+  it('a subscriber under the soft limit for the soft seconds keeps its connection', async () => {
+    const h = await harness();
+    await h.call('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 1mb 60');
+    const subscriber = await RawClient.connect(h.server.port);
+    await subscriber.call('SUBSCRIBE', 'news');
+    assert.equal(await h.call('PUBLISH', 'news', 'hello'), ':1\r\n');
+    assert.match(await subscriber.readReply(), /hello/);
+    subscriber.close();
+  });
+
+  it('idle clients are closed after timeout, subscribers and monitors are not', async () => {
+    const h = await harness({ config: { timeout: '1', hz: '100' } });
+    const idle = await RawClient.connect(h.server.port);
+    const subscriber = await RawClient.connect(h.server.port);
+    await subscriber.call('SUBSCRIBE', 'c');
+    const monitor = await RawClient.connect(h.server.port);
+    assert.equal(await monitor.call('MONITOR'), '+OK\r\n');
+    await idle.call('PING');
+    h.clock.advance(3000);
+    await sleep(100);
+    assert.equal(idle.isClosed, true);
+    assert.equal(subscriber.isClosed, false);
+    assert.equal(monitor.isClosed, false);
+    subscriber.close();
+    monitor.close();
+  });
+
+  it('CLIENT LIST shows omem of pending output and flag O for a monitor', async () => {
+    const h = await harness();
+    const monitor = await RawClient.connect(h.server.port);
+    await monitor.call('MONITOR');
+    const list = await h.call('CLIENT', 'LIST');
+    assert.match(list, /flags=O db=0 .* omem=\d+ tot-mem=\d+ events=r cmd=monitor /);
+    monitor.close();
+  });
+});
