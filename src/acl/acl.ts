@@ -83,7 +83,7 @@ export class Acl {
    * ACL SETUSER: applies every rule to a copy and, when all are valid, to the user (created if
    * new). Returns Redis's error reply, or null. Subscribers of the user who lose a channel go.
    */
-  setUser(name: string, rules: readonly string[], current: ClientState): string | null {
+  setUser(name: string, rules: readonly string[], current: ClientState | null): string | null {
     const merged = mergeSelectorArgs(rules);
     if (typeof merged === 'number') return Err.aclUnmatchedParenthesis(rules[merged]);
     const existing = this.users.get(name);
@@ -106,7 +106,7 @@ export class Acl {
   }
 
   /** ACL DELUSER of one user (never `default`): its clients are disconnected. */
-  deleteUser(name: string, current: ClientState): boolean {
+  deleteUser(name: string, current: ClientState | null): boolean {
     const user = this.users.get(name);
     if (user === undefined) return false;
     this.users.delete(name);
@@ -305,7 +305,7 @@ export class Acl {
   private disconnectRevokedSubscribers(
     original: AclUser,
     updated: AclUser,
-    current: ClientState,
+    current: ClientState | null,
   ): void {
     if (updated.selectors.some((s) => s.allChannels)) return;
     const upcoming = updated.selectors.flatMap((s) => s.channels);
