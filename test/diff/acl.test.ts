@@ -150,6 +150,21 @@ describe('ACL users against redis-server', () => {
     ]);
   });
 
+  it('acl-pubsub-default allchannels gives new users and selectors every channel', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['CONFIG', 'SET', 'acl-pubsub-default', 'allchannels'],
+      ['ACL', 'SETUSER', 'pub', 'on', '(+get)'],
+      ['ACL', 'GETUSER', 'pub'],
+      ['ACL', 'SETUSER', 'pub', 'reset'],
+      ['ACL', 'LIST'],
+      ['CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'],
+      ['ACL', 'SETUSER', 'pub', 'reset', '(+set)'],
+      ['ACL', 'LIST'],
+      ['ACL', 'DELUSER', 'pub'],
+    ]);
+  });
+
   it('passwords are kept as SHA-256 hashes, added and removed by text or hash', async () => {
     const pair = await env.pair();
     const hash = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8';
@@ -564,10 +579,13 @@ describe('permission checks against redis-server', () => {
     const pair = await env.pair();
     await pair.both('HELLO', '3');
     await pair.sameAll([
+      ['ACL', 'LOG', 'RESET'],
       ['ACL', 'SETUSER', 'three', 'on', '>pw', '~a', '(+get ~b)'],
       ['ACL', 'GETUSER', 'three'],
-      ['ACL', 'DELUSER', 'three'],
+      ['AUTH', 'three', 'wrong'],
     ]);
+    await sameLog(pair);
+    await pair.same('ACL', 'DELUSER', 'three');
   });
 });
 
