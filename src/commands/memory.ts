@@ -31,7 +31,7 @@ function usage(ctx: CommandContext, argv: string[]): void {
   }
   const value = ctx.db.dict.get(argv[2]);
   if (value === undefined) return ctx.reply.nullBulk();
-  ctx.reply.integer(Math.round(keyBytes(argv[2], value, () => ctx.server.random(), samples)));
+  ctx.reply.integer(Math.round(keyBytes(argv[2], value, samples)));
 }
 
 function ratio(a: number, b: number): number {

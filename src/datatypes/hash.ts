@@ -56,6 +56,11 @@ export class HashValue implements CollectionValue {
     return typeof this.data === 'string' ? this.data.length : -1;
   }
 
+  /** The dictionary once a hashtable, null while a listpack (memory estimates sample it). */
+  get table(): IndexedDict<string> | null {
+    return typeof this.data === 'string' ? null : this.data;
+  }
+
   get isEmpty(): boolean {
     return typeof this.data === 'string' ? this.data.length === 0 : this.data.size === 0;
   }

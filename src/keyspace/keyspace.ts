@@ -213,7 +213,7 @@ export class Keyspace {
     const sizeBefore = db.dict.size;
     const slot = db.dict.set(key, value, stamp);
     if (!this.lfu) db.dict.setMetaAt(slot, stamp);
-    db.dict.setWeightAt(slot, keyBytes(key, value, this.random));
+    db.dict.setWeightAt(slot, keyBytes(key, value));
     this.weighedKey = typeof value === 'string' ? key : null;
     this.weighedDb = db;
     if (!keepTtl && db.expires.size !== 0) this.dropExpire(db, key);
@@ -239,7 +239,7 @@ export class Keyspace {
 
   /** Replaces the value of an existing key, keeping its TTL and LRU stamp. */
   overwrite(db: Database, key: string, value: StoredValue): void {
-    db.dict.setWeightAt(db.dict.set(key, value), keyBytes(key, value, this.random));
+    db.dict.setWeightAt(db.dict.set(key, value), keyBytes(key, value));
     this.weighedKey = null;
   }
 
@@ -341,7 +341,7 @@ export class Keyspace {
       return;
     }
     const slot = db.dict.slotOf(key);
-    if (slot >= 0) db.dict.setWeightAt(slot, keyBytes(key, db.dict.valueAt(slot), this.random));
+    if (slot >= 0) db.dict.setWeightAt(slot, keyBytes(key, db.dict.valueAt(slot)));
   }
 
   /** The estimated bytes of every key, value and expiry: used_memory's dataset part. */

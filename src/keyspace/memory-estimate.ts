@@ -11,10 +11,10 @@
  * An estimate is built from V8's layouts on 64-bit Node (no pointer compression): a latin1 string
  * is a 16-byte header and its bytes rounded up to 8, an array slot is 8 bytes, a double in a
  * double array 8. Collections are estimated from their element count and the mean size of a few
- * elements sampled at random (as Redis's MEMORY USAGE samples), so a write costs a handful of
- * reads whatever the collection's size. The per-element overheads below were calibrated against
- * the real heap growth of filling each type (test/commands/memory.test.ts checks they stay
- * within 25% of it, with global.gc, in a child process).
+ * sampled elements (as Redis's MEMORY USAGE samples them), so a write costs a handful of reads
+ * whatever the collection's size. The per-element overheads below were calibrated against the
+ * real heap growth of filling each type (test/commands/memory.test.ts checks they stay within 25%
+ * of it, measured after global.gc).
  */
 import { StringBuffer } from '../datatypes/string-buffer.js';
 import { HashValue } from '../datatypes/hash.js';
@@ -63,83 +63,80 @@ export function stringBytes(length: number): number {
  * The estimated bytes of a key holding a value: what the keyspace weighs the key at. `samples`
  * elements of a collection are measured (MEMORY USAGE ... SAMPLES; Infinity: all).
  */
-export function keyBytes(
-  key: string,
-  value: StoredValue,
-  random: () => number,
-  samples = SAMPLES,
-): number {
-  return KEY_ENTRY_BYTES + stringBytes(key.length) + valueBytes(value, random, samples);
+export function keyBytes(key: string, value: StoredValue, samples = SAMPLES): number {
+  return KEY_ENTRY_BYTES + stringBytes(key.length) + valueBytes(value, samples);
 }
 
 /** The estimated bytes of a value. */
-export function valueBytes(value: StoredValue, random: () => number, samples = SAMPLES): number {
+export function valueBytes(value: StoredValue, samples = SAMPLES): number {
   if (typeof value === 'string') return stringBytes(value.length);
   if (value instanceof StringBuffer) return STRING_BUFFER_BYTES + value.length * 2;
-  if (value instanceof ListValue) return listBytes(value, random, samples);
-  if (value instanceof HashValue) return hashBytes(value, random, samples);
-  if (value instanceof SetValue) return setBytes(value, random, samples);
-  if (value instanceof ZSetValue) return zsetBytes(value, random, samples);
+  if (value instanceof ListValue) return listBytes(value, samples);
+  if (value instanceof HashValue) return hashBytes(value, samples);
+  if (value instanceof SetValue) return setBytes(value, samples);
+  if (value instanceof ZSetValue) return zsetBytes(value, samples);
   if (value instanceof Stream) return streamBytes(value);
   return OBJECT_BYTES;
 }
 
+/** The golden ratio's fraction: successive multiples of it spread evenly over [0, 1). */
+const GOLDEN_FRACTION = 0.6180339887498949;
+
 /**
- * The mean heap size of `size` elements, from all of them when there are no more than `samples`,
- * else from `samples` picked at random; `bytesAt(i)` measures the element at index i.
+ * Which element to measure as the i-th of n = min(size, samples): all of them when there are no
+ * more than `samples`, else n spread evenly over the collection from an offset that moves with
+ * its size, so successive estimates of a growing collection look at different elements. No
+ * random numbers and no callback: this runs on every write.
  */
-function meanElementBytes(
-  size: number,
-  random: () => number,
-  samples: number,
-  bytesAt: (index: number) => number,
-): number {
-  if (size === 0) return 0;
+function sampleIndex(i: number, size: number, n: number): number {
+  if (size <= n) return i;
+  const offset = (size * GOLDEN_FRACTION) % 1;
+  return Math.floor(((i + offset) / n) * size);
+}
+
+function listBytes(list: ListValue, samples: number): number {
+  const size = list.length;
+  const n = Math.min(size, samples);
   let sum = 0;
-  if (size <= samples) {
-    for (let i = 0; i < size; i++) sum += bytesAt(i);
-    return sum / size;
+  for (let i = 0; i < n; i++) sum += stringBytes(list.at(sampleIndex(i, size, n)).length);
+  return OBJECT_BYTES + size * LIST_SLOT_BYTES + (n === 0 ? 0 : (sum / n) * size);
+}
+
+function hashBytes(hash: HashValue, samples: number): number {
+  const table = hash.table;
+  if (table === null) return OBJECT_BYTES + stringBytes(hash.packedLength);
+  const size = table.size;
+  const n = Math.min(size, samples);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = sampleIndex(i, size, n);
+    sum += stringBytes(table.keyAt(slot).length) + stringBytes(table.valueAt(slot).length);
   }
-  for (let i = 0; i < samples; i++) sum += bytesAt(Math.floor(random() * size));
-  return sum / samples;
+  return OBJECT_BYTES + DICT_BYTES + size * DICT_ENTRY_BYTES + (n === 0 ? 0 : (sum / n) * size);
 }
 
-function listBytes(list: ListValue, random: () => number, samples: number): number {
-  const mean = meanElementBytes(list.length, random, samples, (i) =>
-    stringBytes(list.at(i).length),
-  );
-  return OBJECT_BYTES + list.length * (LIST_SLOT_BYTES + mean);
+function setBytes(set: SetValue, samples: number): number {
+  const size = set.size;
+  if (set.encoding === 'intset') return OBJECT_BYTES + size * INTSET_MEMBER_BYTES;
+  const n = Math.min(size, samples);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += stringBytes(set.memberAt(sampleIndex(i, size, n)).length);
+  }
+  return OBJECT_BYTES + DICT_BYTES + size * DICT_ENTRY_BYTES + (n === 0 ? 0 : (sum / n) * size);
 }
 
-function hashBytes(hash: HashValue, random: () => number, samples: number): number {
-  const packed = hash.packedLength;
-  if (packed >= 0) return OBJECT_BYTES + stringBytes(packed);
-  const view = hash.view();
-  const mean = meanElementBytes(
-    view.size,
-    random,
-    samples,
-    (i) => stringBytes(view.fieldAt(i).length) + stringBytes(view.valueAt(i).length),
-  );
-  return OBJECT_BYTES + DICT_BYTES + view.size * (DICT_ENTRY_BYTES + mean);
-}
-
-function setBytes(set: SetValue, random: () => number, samples: number): number {
-  if (set.encoding === 'intset') return OBJECT_BYTES + set.size * INTSET_MEMBER_BYTES;
-  const mean = meanElementBytes(set.size, random, samples, (i) =>
-    stringBytes(set.memberAt(i).length),
-  );
-  return OBJECT_BYTES + DICT_BYTES + set.size * (DICT_ENTRY_BYTES + mean);
-}
-
-function zsetBytes(zset: ZSetValue, random: () => number, samples: number): number {
+function zsetBytes(zset: ZSetValue, samples: number): number {
   const size = zset.size;
-  const mean = meanElementBytes(size, random, samples, (i) =>
-    stringBytes(zset.entryAtRandomIndex(i)[0].length),
-  );
+  const n = Math.min(size, samples);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += stringBytes(zset.entryAtRandomIndex(sampleIndex(i, size, n))[0].length);
+  }
+  const elements = n === 0 ? 0 : (sum / n) * size;
   // The skiplist encoding adds a member -> score dictionary beside the tree.
-  if (zset.encoding === 'listpack') return TREE_BYTES + size * (TREE_ENTRY_BYTES + mean);
-  return TREE_BYTES + DICT_BYTES + size * (TREE_ENTRY_BYTES + DICT_ENTRY_BYTES + mean);
+  if (zset.encoding === 'listpack') return TREE_BYTES + size * TREE_ENTRY_BYTES + elements;
+  return TREE_BYTES + DICT_BYTES + size * (TREE_ENTRY_BYTES + DICT_ENTRY_BYTES) + elements;
 }
 
 /** A stream from its node count and the size of its newest entry, taken as typical. */

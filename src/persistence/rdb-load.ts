@@ -150,7 +150,7 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
     }
     if (db.dict.has(key)) dec.fail('Duplicated key found in RDB file', opAt);
     const slot = db.dict.set(key, value, accessStamp(keyspace, access.idle, access.freq));
-    db.dict.setWeightAt(slot, keyBytes(key, value, keyspace.random));
+    db.dict.setWeightAt(slot, keyBytes(key, value));
     if (when !== -1) db.expires.set(db.dict.keyAt(slot), when);
     result.keys++;
   }
