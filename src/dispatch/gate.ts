@@ -47,7 +47,7 @@ export interface GateHooks {
    */
   aclRefusal(ctx: CommandContext, command: Command, argv: string[]): string | null;
   /** True when CLIENT PAUSE holds this command back; the caller retries it later. */
-  isPaused(ctx: CommandContext, command: Command): boolean;
+  isPaused(ctx: CommandContext, command: Command, argv: readonly string[]): boolean;
   /**
    * maxmemory is set: evicts keys until used memory is within it (Redis's performEvictions);
    * false when it is still over.
@@ -211,7 +211,7 @@ export class Gate {
       return GateResult.Done;
     }
     // Before queueing: Redis holds a write under CLIENT PAUSE WRITE even inside MULTI.
-    if (this.hooks.isPaused(ctx, command)) return GateResult.Paused;
+    if (this.hooks.isPaused(ctx, command, argv)) return GateResult.Paused;
     if (client.multi !== null && !MULTI_PASSTHROUGH.has(command.parent?.name ?? command.name)) {
       // An aborted transaction keeps answering QUEUED but stores nothing more, as in Redis.
       if (!client.multiError && !client.watchDirty) client.multi.push({ command, argv });
