@@ -12,6 +12,7 @@ import {
   fieldAt,
   findField,
   forEachPair,
+  packPair,
   pairAt,
   pairCount,
   removePair,
@@ -38,6 +39,33 @@ export interface PairView {
 export class HashValue implements CollectionValue {
   /** The packed pairs while a listpack, the dictionary once a hashtable (one field: less memory). */
   private data: string | IndexedDict<string> = '';
+
+  /**
+   * A hash of alternating field/value strings, in the encoding HSETs of them one by one would give
+   * it (RDB loading); null when a field repeats.
+   */
+  static fromPairs(pairs: readonly string[], limits: HashLimits): HashValue | null {
+    const hash = new HashValue();
+    const count = pairs.length / 2;
+    let listpack = count <= limits.maxEntries;
+    for (let i = 0; listpack && i < pairs.length; i++) listpack = fitsListpack(pairs[i], limits);
+    if (listpack) {
+      const fields = new Set<string>();
+      const packed = new Array<string>(count);
+      for (let i = 0; i < count; i++) {
+        fields.add(pairs[2 * i]);
+        packed[i] = packPair(pairs[2 * i], pairs[2 * i + 1]);
+      }
+      if (fields.size !== count) return null;
+      hash.data = packed.join('');
+      return hash;
+    }
+    const dict = new IndexedDict<string>();
+    for (let i = 0; i < pairs.length; i += 2) dict.set(pairs[i], pairs[i + 1]);
+    if (dict.size !== count) return null;
+    hash.data = dict;
+    return hash;
+  }
 
   get type(): 'hash' {
     return 'hash';

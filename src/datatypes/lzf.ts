@@ -15,16 +15,53 @@ function idx(h: number): number {
   return ((h >>> (24 - HLOG)) - h * 5) & (HSIZE - 1);
 }
 
+/** Where `base` restarts from zero, the table cleared, so stored values stay positive int32s. */
+const BASE_LIMIT = 2 ** 30;
+
+/**
+ * liblzf's hash table, kept by a caller that compresses many strings (an RDB save), so that each
+ * call does not allocate and clear 256 KB. Each call stores positions above a new base; anything
+ * at or below it was stored by an earlier call and reads as empty, as in a fresh table.
+ */
+export class LzfTable {
+  readonly slots = new Int32Array(HSIZE);
+  private next = 0;
+  private out = new Uint8Array(0);
+
+  /** Room for a call's output, reused by the next call. */
+  output(length: number): Uint8Array {
+    if (this.out.length < length) this.out = new Uint8Array(Math.max(length, this.out.length * 2));
+    return this.out;
+  }
+
+  /** The base of a call compressing `length` bytes. */
+  begin(length: number): number {
+    if (this.next + length + 1 >= BASE_LIMIT) {
+      this.slots.fill(0);
+      this.next = 0;
+    }
+    const base = this.next;
+    this.next += length + 1;
+    return base;
+  }
+}
+
 /**
  * Compresses `input` into at most `maxLength` bytes; null when it does not fit (liblzf returns 0),
- * as for input too short to gain anything.
+ * as for input too short to gain anything. With a `hashTable` of the caller's, the result lies in
+ * the table's output room: valid until the table's next use.
  */
-export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | null {
+export function lzfCompress(
+  input: Uint8Array,
+  maxLength: number,
+  hashTable: LzfTable = new LzfTable(),
+): Uint8Array | null {
   const inLength = input.length;
   if (inLength === 0 || maxLength === 0) return null;
-  const out = new Uint8Array(maxLength + 4);
-  // Positions + 1 of the last occurrence of each hash; 0 = none.
-  const table = new Int32Array(HSIZE);
+  const out = hashTable.output(maxLength + 4);
+  // base + position + 1 of the last occurrence of each hash; base or less = none.
+  const table = hashTable.slots;
+  const base = hashTable.begin(inLength);
   let ip = 0;
   let op = 1; // start run
   let lit = 0;
@@ -32,8 +69,9 @@ export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | 
   while (ip < inLength - 2) {
     hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
     const slot = idx(hval);
-    const ref = table[slot] - 1;
-    table[slot] = ip + 1;
+    const stored = table[slot];
+    const ref = stored > base ? stored - base - 1 : -1;
+    table[slot] = base + ip + 1;
     const off = ip - ref - 1;
     if (
       ref > 0 &&
@@ -63,10 +101,10 @@ export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | 
       ip -= 2;
       hval = (input[ip] << 8) | input[ip + 1];
       hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
-      table[idx(hval)] = ip + 1;
+      table[idx(hval)] = base + ip + 1;
       ip++;
       hval = ((hval << 8) | input[ip + 2]) & 0xffffff;
-      table[idx(hval)] = ip + 1;
+      table[idx(hval)] = base + ip + 1;
       ip++;
     } else {
       if (op >= maxLength) return null;

@@ -1,32 +1,46 @@
 /**
  * Redis's CRC64 (Jones polynomial 0xad93d23594c935a9, reflected, no final xor), the checksum that
- * ends RDB files and DUMP payloads. Table-driven, one table lookup per byte on two 32-bit halves,
- * so no bigint arithmetic runs per byte; `Crc64` takes the input in pieces, as a save streams it.
+ * ends RDB files and DUMP payloads. Slice-by-8 as Redis's crcspeed: eight tables, eight bytes per
+ * step; the 64-bit state is kept as two 32-bit halves so no bigint arithmetic runs per byte.
+ * `Crc64` takes the input in pieces, as a save streams it.
  */
 
 /** The reflected polynomial, split into its high and low 32 bits. */
 const POLY_HI = 0x95ac9329;
 const POLY_LO = 0xac4bc9b5;
 
+/**
+ * TABLE_LO[k * 256 + n], TABLE_HI[...]: the CRC of byte n followed by k zero bytes. Int32Arrays
+ * (the same bits as unsigned), so the loop stays in V8's small-integer arithmetic.
+ */
 const { hi: TABLE_HI, lo: TABLE_LO } = makeTables();
 
-function makeTables(): { hi: Uint32Array; lo: Uint32Array } {
-  const hi = new Uint32Array(256);
-  const lo = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
+function makeTables(): { hi: Int32Array; lo: Int32Array } {
+  const hi = new Int32Array(8 * 256);
+  const lo = new Int32Array(8 * 256);
+  for (let n = 0; n < 256; n++) {
     let h = 0;
-    let l = i;
+    let l = n;
     for (let bit = 0; bit < 8; bit++) {
       const carry = l & 1;
-      l = ((l >>> 1) | ((h & 1) << 31)) >>> 0;
+      l = (l >>> 1) | ((h & 1) << 31);
       h >>>= 1;
       if (carry) {
-        h = (h ^ POLY_HI) >>> 0;
-        l = (l ^ POLY_LO) >>> 0;
+        h ^= POLY_HI;
+        l ^= POLY_LO;
       }
     }
-    hi[i] = h;
-    lo[i] = l;
+    hi[n] = h;
+    lo[n] = l;
+  }
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const h = hi[(k - 1) * 256 + n];
+      const l = lo[(k - 1) * 256 + n];
+      const index = l & 0xff;
+      lo[k * 256 + n] = ((l >>> 8) | (h << 24)) ^ lo[index];
+      hi[k * 256 + n] = (h >>> 8) ^ hi[index];
+    }
   }
   return { hi, lo };
 }
@@ -38,25 +52,49 @@ export class Crc64 {
   update(bytes: Uint8Array, start = 0, end = bytes.length): this {
     let hi = this.hi;
     let lo = this.lo;
-    for (let i = start; i < end; i++) {
+    let i = start;
+    for (; i + 8 <= end; i += 8) {
+      lo ^= bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+      hi ^= bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+      const l =
+        TABLE_LO[1792 + (lo & 0xff)] ^
+        TABLE_LO[1536 + ((lo >>> 8) & 0xff)] ^
+        TABLE_LO[1280 + ((lo >>> 16) & 0xff)] ^
+        TABLE_LO[1024 + (lo >>> 24)] ^
+        TABLE_LO[768 + (hi & 0xff)] ^
+        TABLE_LO[512 + ((hi >>> 8) & 0xff)] ^
+        TABLE_LO[256 + ((hi >>> 16) & 0xff)] ^
+        TABLE_LO[hi >>> 24];
+      hi =
+        TABLE_HI[1792 + (lo & 0xff)] ^
+        TABLE_HI[1536 + ((lo >>> 8) & 0xff)] ^
+        TABLE_HI[1280 + ((lo >>> 16) & 0xff)] ^
+        TABLE_HI[1024 + (lo >>> 24)] ^
+        TABLE_HI[768 + (hi & 0xff)] ^
+        TABLE_HI[512 + ((hi >>> 8) & 0xff)] ^
+        TABLE_HI[256 + ((hi >>> 16) & 0xff)] ^
+        TABLE_HI[hi >>> 24];
+      lo = l;
+    }
+    for (; i < end; i++) {
       const index = (lo ^ bytes[i]) & 0xff;
       lo = ((lo >>> 8) | (hi << 24)) ^ TABLE_LO[index];
       hi = (hi >>> 8) ^ TABLE_HI[index];
     }
-    this.hi = hi >>> 0;
-    this.lo = lo >>> 0;
+    this.hi = hi;
+    this.lo = lo;
     return this;
   }
 
   digest(): bigint {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    return (BigInt(this.hi >>> 0) << 32n) | BigInt(this.lo >>> 0);
   }
 
   /** The checksum as the 8 little-endian bytes files and payloads end with. */
   writeTo(target: Uint8Array, at: number): void {
     const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
-    view.setUint32(at, this.lo, true);
-    view.setUint32(at + 4, this.hi, true);
+    view.setUint32(at, this.lo >>> 0, true);
+    view.setUint32(at + 4, this.hi >>> 0, true);
   }
 }
 

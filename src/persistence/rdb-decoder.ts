@@ -77,6 +77,15 @@ export class RdbDecoder {
 
   /** A string as latin1 (one char per byte). */
   string(): string {
+    const start = this.pos;
+    if (start < this.end && this.buf[start] >> 6 !== LEN_ENCVAL) {
+      // The common case, read without an intermediate view.
+      const length = this.length();
+      const from = this.pos;
+      if (from + length > this.end) this.fail('Short read');
+      this.pos = from + length;
+      return this.buf.latin1Slice(from, from + length);
+    }
     const bytes = this.stringBytes();
     return typeof bytes === 'string' ? bytes : bytes.latin1Slice(0, bytes.length);
   }

@@ -5,7 +5,7 @@
  * file while the keyspace walk goes on encoding, and the running CRC64 covers every byte handed
  * out. DUMP uses the same encoder for one value.
  */
-import { lzfCompress } from '../datatypes/lzf.js';
+import { lzfCompress, LzfTable } from '../datatypes/lzf.js';
 import { Crc64 } from './crc64.js';
 import {
   ENC_INT16,
@@ -25,6 +25,8 @@ export interface RdbEncoderOptions {
 }
 
 const INITIAL_CAPACITY = 4096;
+/** Strings shorter than this are copied byte by byte; longer ones with one native call. */
+const NATIVE_COPY_LENGTH = 32;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -35,6 +37,10 @@ export class RdbEncoder {
   private readonly crc: Crc64 | null;
   /** Bytes handed out by take() so far. */
   private taken = 0;
+  /** Allocated on the first compression, then reused by every one. */
+  private lzfTable: LzfTable | null = null;
+  /** A string's bytes, for compression. */
+  private scratch = Buffer.allocUnsafe(0);
   /** Pending bytes already folded into the checksum (the checksum's own, once written). */
   private summed = 0;
 
@@ -87,8 +93,16 @@ export class RdbEncoder {
 
   /** A latin1 string's bytes, without a length. */
   latin1(s: string): void {
-    this.reserve(s.length);
-    this.used += this.buf.latin1Write(s, this.used, s.length);
+    const length = s.length;
+    this.reserve(length);
+    if (length < NATIVE_COPY_LENGTH) {
+      const buf = this.buf;
+      let at = this.used;
+      for (let i = 0; i < length; i++) buf[at++] = s.charCodeAt(i);
+      this.used = at;
+    } else {
+      this.used += this.buf.latin1Write(s, this.used, length);
+    }
   }
 
   /** rdbSaveLen: 6, 14, 32 or 64-bit length (a bigint for the 64-bit counters of streams). */
@@ -172,8 +186,14 @@ export class RdbEncoder {
 
   /** rdbSaveLzfStringObject; false when compression does not pay (the caller writes it plain). */
   private lzfString(s: string | Buffer): boolean {
-    const input = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
-    const packed = lzfCompress(input, input.length - 4);
+    let input: Uint8Array = s as Buffer;
+    if (typeof s === 'string') {
+      if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(s.length * 2);
+      this.scratch.latin1Write(s, 0, s.length);
+      input = this.scratch.subarray(0, s.length);
+    }
+    this.lzfTable ??= new LzfTable();
+    const packed = lzfCompress(input, input.length - 4, this.lzfTable);
     if (packed === null) return false;
     this.byte((LEN_ENCVAL << 6) | ENC_LZF);
     this.length(packed.length);

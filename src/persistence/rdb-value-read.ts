@@ -141,11 +141,8 @@ function hashOf(
 ): HashValue | null {
   if (pairs.length % 2 !== 0) dec.fail('Hash with an odd number of elements', at);
   if (pairs.length === 0) return null;
-  const hash = new HashValue();
-  for (let i = 0; i < pairs.length; i += 2) {
-    if (!hash.set(pairs[i], pairs[i + 1], limits.hash))
-      dec.fail('Duplicate hash fields detected', at);
-  }
+  const hash = HashValue.fromPairs(pairs, limits.hash);
+  if (hash === null) dec.fail('Duplicate hash fields detected', at);
   return hash;
 }
 
