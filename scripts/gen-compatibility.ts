@@ -103,6 +103,25 @@ const DIFFERENCES: Difference[] = [
       'Keys with a TTL are sampled for the volatile-* policies by a walk round the expires ' +
       'table instead of at random.',
   },
+  {
+    title: 'ACL rule descriptions',
+    commands: ['acl|getuser', 'acl|list', 'acl|save', 'config|rewrite'],
+    text:
+      'ACL GETUSER, ACL LIST, ACL SAVE and CONFIG REWRITE describe the commands of a user as ' +
+      'Redis 7.0 does (+@all or -@all, then the categories that fit best, then single commands), ' +
+      "but list the single commands in declaration order: Redis lists them in its command table's " +
+      'hash order, which changes from one start to the next. Which categories fit best depends ' +
+      "on the whole command table, and Kvik's is not exactly Redis 7.0's (it has CLIENT SETINFO " +
+      'and NO-TOUCH of Redis 7.2, not yet the cluster commands), so a user allowed a whole ' +
+      'container (+client) may be described by other rules that allow the same commands.',
+  },
+  {
+    title: 'No modules',
+    commands: ['module|load', 'module|loadex', 'module|unload', 'module|list'],
+    text:
+      'Kvik loads no Redis modules: MODULE LIST is empty, and MODULE LOAD and LOADEX fail as ' +
+      'Redis does for a library it cannot load (once enable-module-command allows them).',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */
