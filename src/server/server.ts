@@ -3,6 +3,7 @@
  * and the periodic cron. Nothing here is module-level, so one process can run many servers.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { ActiveExpire } from '../keyspace/active-expire.js';
 import {
   Keyspace,
@@ -35,6 +36,7 @@ import type { AclUser } from '../acl/user.js';
 import { Err } from '../dispatch/errors.js';
 import { BlockingService } from './blocking.js';
 import { OutputBufferLimiter } from './client-limits.js';
+import { TlsConfigError, clientCertificateAccepted, tlsServerOptions } from './tls.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
@@ -61,6 +63,22 @@ const MEMORY_PARAMS = new Set([
   'maxmemory-samples',
   'maxmemory-eviction-tenacity',
   'lazyfree-lazy-eviction',
+]);
+
+/** The tls-* parameters that make the TLS context (tls-port rebinds instead). */
+const TLS_CONTEXT_PARAMS = new Set([
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-key-file-pass',
+  'tls-ca-cert-file',
+  'tls-ca-cert-dir',
+  'tls-auth-clients',
+  'tls-protocols',
+  'tls-ciphers',
+  'tls-ciphersuites',
+  'tls-prefer-server-ciphers',
+  'tls-session-caching',
+  'tls-session-cache-timeout',
 ]);
 
 const OBSERVABILITY_PARAMS = new Set(['slowlog-log-slower-than', 'latency-monitor-threshold']);
@@ -294,6 +312,10 @@ export class KvikServer implements ServerServices {
    */
   private async openListeners(): Promise<void> {
     const port = this.config.numberValue('port');
+    const tlsPort = this.config.numberValue('tls-port');
+    const tlsOptions = tlsPort > 0 ? tlsServerOptions(this.config) : null;
+    // As in Redis, port 0 beside a TLS port means no plain listener (alone it picks a free port).
+    const plain = port !== 0 || tlsPort === 0;
     const opened: net.Server[] = [];
     let boundPort = port;
     try {
@@ -302,9 +324,12 @@ export class KvikServer implements ServerServices {
         const spec = optional ? raw.slice(1) : raw;
         const host = spec === '*' ? '0.0.0.0' : spec === '::*' ? '::' : spec;
         try {
-          const listener = await this.listen(host, boundPort);
-          opened.push(listener);
-          boundPort = (listener.address() as net.AddressInfo).port;
+          if (plain) {
+            const listener = await this.listen(host, boundPort, null);
+            opened.push(listener);
+            boundPort = (listener.address() as net.AddressInfo).port;
+          }
+          if (tlsOptions !== null) opened.push(await this.listen(host, tlsPort, tlsOptions));
         } catch (err) {
           if (!optional || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw err;
         }
@@ -319,9 +344,23 @@ export class KvikServer implements ServerServices {
     this.boundBind = this.config.get('bind')!;
   }
 
-  private listen(host: string, port: number): Promise<net.Server> {
+  private listen(
+    host: string,
+    port: number,
+    tlsOptions: tls.TlsOptions | null,
+  ): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const listener = net.createServer((socket) => this.accept(socket));
+      let listener: net.Server;
+      if (tlsOptions === null) {
+        listener = net.createServer((socket) => this.accept(socket));
+      } else {
+        listener = tls.createServer(tlsOptions, (socket) => {
+          if (clientCertificateAccepted(socket)) this.accept(socket);
+          else socket.destroy();
+        });
+        // A failed handshake concerns that client only.
+        listener.on('tlsClientError', () => undefined);
+      }
       listener.once('error', reject);
       listener.listen({ host, port, ipv6Only: host.includes(':') }, () => {
         listener.off('error', reject);
@@ -603,8 +642,34 @@ export class KvikServer implements ServerServices {
     else if (name === 'client-output-buffer-limit') this.outputLimits.configChanged();
     else if (name === 'requirepass') {
       this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
-    } else if ((name === 'port' || name === 'bind') && this.listeners.length > 0) {
+    } else if (TLS_CONTEXT_PARAMS.has(name)) {
+      return this.reloadTls();
+    } else if (
+      (name === 'port' || name === 'bind' || name === 'tls-port') &&
+      this.listeners.length > 0
+    ) {
       void this.rebind();
+    }
+  }
+
+  /** CONFIG SET of a tls-* parameter: the TLS listeners take the new context, as Redis's do. */
+  private reloadTls(): string | void {
+    const tlsListeners = this.listeners.filter((l): l is tls.Server => l instanceof tls.Server);
+    if (tlsListeners.length === 0) return;
+    try {
+      const options = tlsServerOptions(this.config);
+      for (const listener of tlsListeners) {
+        listener.setSecureContext(options);
+        // Node reads these two per connection from the server, but sets them only when created.
+        Object.assign(listener, {
+          requestCert: options.requestCert,
+          rejectUnauthorized: options.rejectUnauthorized,
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof TlsConfigError)) throw err;
+      this.log('warning', `Failed to configure TLS: ${err.message}`);
+      return 'Unable to update TLS configuration. Check server logs.';
     }
   }
 

@@ -13,6 +13,7 @@
  * on a later event-loop turn). Where that is not possible the socket is read the ordinary way.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** Called with the bytes read: buffer[0, length), valid only during the call. */
 export type ReadCallback = (buffer: Buffer, length: number) => void;
@@ -31,7 +32,9 @@ export function readSocketInto(
   const accepted = socket as unknown as AcceptedSocket;
   const handle = accepted._handle;
   const listener = accepted._server;
-  if (!handle || !listener || socket.bytesRead > 0) {
+  // A TLS socket decrypts in JavaScript: its handle carries encrypted bytes, so it is read the
+  // ordinary way.
+  if (!handle || !listener || socket.bytesRead > 0 || socket instanceof tls.TLSSocket) {
     socket.on('data', (chunk: Buffer) => onRead(chunk, chunk.length));
     return socket;
   }
