@@ -122,6 +122,18 @@ const DIFFERENCES: Difference[] = [
       'Kvik loads no Redis modules: MODULE LIST is empty, and MODULE LOAD and LOADEX fail as ' +
       'Redis does for a library it cannot load (once enable-module-command allows them).',
   },
+  {
+    title: 'Snapshots without fork',
+    commands: ['bgsave', 'bgrewriteaof', 'debug'],
+    text:
+      'Node cannot fork, so BGSAVE and BGREWRITEAOF write the dataset of their start instant ' +
+      'from an incremental walk inside the server process (a key about to change is copied ' +
+      "first), a few milliseconds per event-loop turn: INFO's fork and copy-on-write fields " +
+      '(current_fork_perc, rdb_last_cow_size ...) stay 0. An AOF base in command form ' +
+      '(aof-use-rdb-preamble no) holds streams as RESTORE of their DUMP payload. DEBUG RELOAD ' +
+      'MERGE is accepted but a key already present still fails the load. A server embedded with ' +
+      'startServer has no save rules unless given some, and loads from disk only when given a dir.',
+  },
 ];
 
 /** DIFFERENCES, plus the commands Kvik has from Redis versions after 7.0. */

@@ -4,6 +4,7 @@
  * propagate what it wrote. Handlers never re-check any of this.
  */
 import { performance } from 'node:perf_hooks';
+import type { ClientState } from './client-state.js';
 import type { CommandContext } from './context.js';
 import { ReplyError } from './context.js';
 import { Err } from './errors.js';
@@ -125,6 +126,11 @@ export class Gate {
   outOfMemory = false;
   /** Some client is in MONITOR mode. False costs the hot path one check. */
   monitoring = false;
+  /**
+   * The MISCONF refusal while the last background save failed (stop-writes-on-bgsave-error),
+   * else null: one check on the hot path.
+   */
+  diskError: string | null = null;
 
   constructor(
     private readonly table: CommandTable,
@@ -186,6 +192,11 @@ export class Gate {
         this.reject(ctx, command, Err.oom);
         return GateResult.Done;
       }
+    }
+    // Writes (and PING, as in Redis) are refused while the dataset cannot be saved.
+    if (this.diskError !== null && refusedOnDiskError(client, command)) {
+      this.reject(ctx, command, this.diskError);
+      return GateResult.Done;
     }
     // A monitor is a replica to Redis: it may not touch the keyspace.
     if (
@@ -413,6 +424,12 @@ function internalError(
 }
 
 /** ASCII-only lower case, as Redis's strcasecmp compares command names. */
+/** Redis's is_write_command (EXEC of a transaction holding a write counts) or PING. */
+function refusedOnDiskError(client: ClientState, command: Command): boolean {
+  if (command.isWrite || command.name === 'ping') return true;
+  return command.name === 'exec' && (client.multi?.some((q) => q.command.isWrite) ?? false);
+}
+
 function lowerAscii(s: string): string {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

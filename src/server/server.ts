@@ -830,6 +830,7 @@ export class KvikServer implements ServerServices {
     if (this.pause !== null && this.keyspace.clock.now() >= this.pause.until) this.unpause();
     this.blocking.expireTimeouts();
     this.persistence.cron();
+    this.gate.diskError = this.persistence.refusesWrites ? Err.misconf : null;
   }
 
   /** Stops accepting, finishes pending replies, closes every client. Idempotent. */

@@ -171,6 +171,25 @@ describe('SAVE, BGSAVE and loading at start', () => {
     assert.equal(await b.call('DBSIZE'), ':0\r\n');
   });
 
+  it('after a failed BGSAVE, writes and PING get MISCONF until stop-writes-on-bgsave-error no', async () => {
+    const dir = newDir();
+    const a = await open(dir, { save: '3600 1' });
+    await a.call('SET', 'a', 1);
+    rmSync(dir, { recursive: true });
+    assert.equal(await a.call('BGSAVE'), '+Background saving started\r\n');
+    await until(
+      async () => (await infoField(a.call, 'rdb_last_bgsave_status')) === 'err',
+      'failure',
+    );
+    const misconf =
+      "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.\r\n";
+    await until(async () => (await a.call('SET', 'b', 2)) === misconf, 'MISCONF');
+    assert.equal(await a.call('PING'), misconf);
+    assert.equal(await a.call('GET', 'a'), '$1\r\n1\r\n');
+    await a.call('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no');
+    await until(async () => (await a.call('SET', 'b', 2)) === '+OK\r\n', 'writes again');
+  });
+
   it('DEBUG RELOAD saves, empties and loads back the same data', async () => {
     const a = await open(newDir());
     for (const command of everyTypeCommands(Date.now() + 3_600_000)) await a.call(...command);
