@@ -50,6 +50,10 @@ export class Eviction {
   /** The database the random policies take from next. */
   private nextDb = 0;
   private readonly expiresCursors = new WeakMap<Map<string, number>, Iterator<string>>();
+  /** When used memory last went over maxmemory (performance.now() ms), -1 while within it. */
+  private exceededSince = -1;
+  /** Time spent over maxmemory before that (total_eviction_exceeded_time). */
+  private exceededMs = 0;
 
   constructor(
     private readonly keyspace: Keyspace,
@@ -70,16 +74,44 @@ export class Eviction {
    * early; the next commands and the cron go on from there.
    */
   perform(): boolean {
-    if (this.usedMemory() <= this.maxmemory) return true;
+    if (this.usedMemory() <= this.maxmemory) return this.withinLimit();
+    const now = performance.now();
+    if (this.exceededSince < 0) this.exceededSince = now;
     if (this.ranking === 'none') return false;
-    const deadline = performance.now() + timeLimitMs(this.tenacity);
+    const deadline = now + timeLimitMs(this.tenacity);
     for (let evicted = 1; ; evicted++) {
       const victim = this.ranking === 'random' ? this.randomVictim() : this.poolVictim();
-      if (victim === null) return this.usedMemory() <= this.maxmemory;
+      if (victim === null) return this.usedMemory() <= this.maxmemory && this.withinLimit();
       this.keyspace.evict(victim.db, victim.key, this.lazy);
-      if (this.usedMemory() <= this.maxmemory) return true;
+      if (this.usedMemory() <= this.maxmemory) return this.withinLimit();
       if (evicted % CHECK_EVERY === 0 && performance.now() > deadline) return true;
     }
+  }
+
+  /** Ends a time over maxmemory, if one was running; true. */
+  private withinLimit(): boolean {
+    if (this.exceededSince >= 0) {
+      this.exceededMs += performance.now() - this.exceededSince;
+      this.exceededSince = -1;
+    }
+    return true;
+  }
+
+  /** INFO's current_eviction_exceeded_time: ms since used memory went over maxmemory, or 0. */
+  currentExceededMs(): number {
+    return this.exceededSince < 0 ? 0 : Math.floor(performance.now() - this.exceededSince);
+  }
+
+  /** INFO's total_eviction_exceeded_time: ms spent over maxmemory, the current time included. */
+  totalExceededMs(): number {
+    const current = this.exceededSince < 0 ? 0 : performance.now() - this.exceededSince;
+    return Math.floor(this.exceededMs + current);
+  }
+
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    this.exceededMs = 0;
+    if (this.exceededSince >= 0) this.exceededSince = performance.now();
   }
 
   /** Redis's evictionPoolPopulate for every database, then the best candidate still present. */

@@ -755,6 +755,7 @@ export class KvikServer implements ServerServices {
       resetCommandStats(command);
     }
     this.metrics.reset();
+    this.eviction.resetStats();
     this.latency.reset();
   }
 

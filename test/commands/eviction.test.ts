@@ -157,6 +157,12 @@ describe('maxmemory eviction', () => {
     assert.ok(used <= MAXMEMORY + ONE_COMMAND, `used_memory ${used}`);
     assert.equal(await infoField(h, 'stats', 'evicted_keys'), 0);
     assert.equal(await h.call('GET', 'k:0'), `$100\r\n${VALUE}\r\n`);
+    // Still over the limit: the time over it keeps counting until CONFIG RESETSTAT.
+    assert.ok((await infoField(h, 'stats', 'total_eviction_exceeded_time')) >= 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok((await infoField(h, 'stats', 'current_eviction_exceeded_time')) >= 15);
+    await h.call('CONFIG', 'RESETSTAT');
+    assert.ok((await infoField(h, 'stats', 'total_eviction_exceeded_time')) < 15);
     await h.call('MULTI');
     assert.match(await h.call('SET', 'x', '1'), /^-OOM /);
     assert.match(await h.call('EXEC'), /^-EXECABORT /);
