@@ -90,7 +90,8 @@ describe('BullMQ', () => {
         const counts = await q.getJobCounts('completed', 'failed');
         return counts.completed + counts.failed === TOTAL;
       },
-      25_000,
+      // About 8 s on an idle machine; a loaded CI machine may need several times that.
+      60_000,
       'all jobs to finish',
     );
     const counts = await q.getJobCounts();
@@ -138,9 +139,14 @@ describe('BullMQ', () => {
     });
     await q.upsertJobScheduler('tick', { every: 100 }, { name: 'tick', data: {} });
     await until(() => runs.length >= 3, 5_000, 'three repetitions');
+    // Slots are aligned to multiples of `every`, so the first gap may be short; the spread is not.
+    assert.ok(runs.at(-1)! - runs[0]! >= 100 * (runs.length - 2));
     await q.removeJobScheduler('tick');
+    const atRemoval = runs.length;
     assert.deepEqual(await q.getJobSchedulers(), []);
-    for (let i = 1; i < runs.length; i++) assert.ok(runs[i]! - runs[i - 1]! >= 50);
+    await new Promise((r) => setTimeout(r, 350));
+    // A job already handed to the worker may still finish; no new one is scheduled.
+    assert.ok(runs.length <= atRemoval + 1, `${runs.length} runs, ${atRemoval} at removal`);
     assert.ok((await q.getJobCounts('completed')).completed >= 3);
   });
 

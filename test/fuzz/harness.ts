@@ -202,21 +202,27 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     return admin;
   }
 
-  /** Whether argv alone gives an internal error here while the reference answers no error. */
-  async function confirm(argv: string[]): Promise<boolean> {
+  /**
+   * What argv does alone on a freshly populated Kvik: an internal error where redis-server answers
+   * no error (a finding), one where it errs too (Redis's own refusal, left alone), or nothing.
+   */
+  async function confirm(argv: string[]): Promise<'finding' | 'reference errs too' | 'not alone'> {
     (await populate(port)).close();
     const session = await Session.open(port);
     const reply = await session.call(argv, 5_000).catch((err: Error) => err.message);
     session.close();
-    if (!reply.startsWith("-ERR internal error in '")) return false;
+    if (!reply.startsWith("-ERR internal error in '")) return 'not alone';
     reference ??= await startReference();
     const admin = await populate(reference.port);
     const expected = await admin.call(argv, 5_000).catch(() => '-');
     admin.close();
-    return !expected.startsWith('-');
+    return expected.startsWith('-') ? 'reference errs too' : 'finding';
   }
 
-  /** Every internal error in `output`, with the command line of `sent` that reproduces it. */
+  /**
+   * Every internal error in `output`, with the command line of `sent` that reproduces it alone
+   * when one does; one that only the batch's state brings about is a finding too.
+   */
   async function internalErrors(output: string, sent: string[][]): Promise<void> {
     for (const [, name, message] of output.matchAll(INTERNAL_ERROR)) {
       const [command, sub] = name!.split('|');
@@ -225,21 +231,24 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
           argv.some((arg) => arg.toLowerCase() === command) &&
           (sub === undefined || argv.some((arg) => arg.toLowerCase() === sub)),
       );
-      let reproduced: string[] | undefined;
+      let verdict: Awaited<ReturnType<typeof confirm>> = 'not alone';
+      let culprit: string[] | undefined;
       for (const argv of candidates.slice(0, 20)) {
-        if (await confirm(argv)) {
-          reproduced = argv;
+        verdict = await confirm(argv);
+        if (verdict !== 'not alone') {
+          culprit = argv;
           break;
         }
       }
       const detail = `'${name}': ${message}`;
-      if (reproduced === undefined && reference !== null && candidates.length > 0) {
-        // Not reproduced alone: it depends on state the batch built; reported with its batch.
-        log(`# internal error ${detail} not reproduced alone; candidates: ${candidates.length}`);
+      if (verdict === 'reference errs too') {
+        log(`# internal error ${detail}; redis-server refuses ${JSON.stringify(culprit)} too`);
+        continue;
       }
       if (!report.findings.some((f) => f.detail === detail)) {
-        report.findings.push({ kind: 'internal error', detail, argv: reproduced });
-        log(`! internal error ${detail}${reproduced ? ` from ${JSON.stringify(reproduced)}` : ''}`);
+        report.findings.push({ kind: 'internal error', detail, argv: culprit });
+        const how = culprit ? `from ${JSON.stringify(culprit)}` : 'not reproduced alone';
+        log(`! internal error ${detail} ${how}`);
       }
     }
   }
