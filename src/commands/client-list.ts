@@ -33,18 +33,23 @@ export function clientInfoLine(ctx: CommandContext, view: ClientView, argv: stri
   const state = view.state;
   const now = ctx.now;
   // Only the client running this command has parsed arguments in hand (Redis's argv-mem).
-  const argvMem = state === ctx.client ? argvBytes(argv) : 0;
+  const running = state === ctx.client;
+  const argvMem = running ? argvBytes(argv) : 0;
+  // Redis trims a client's query buffer after its batch of commands: while one of them runs, the
+  // bytes already parsed are still counted.
+  const qbuf = running ? view.queryBufferHeld : view.queryBufferBytes;
+  const qbufFree = Math.max(0, view.queryBufferFree + view.queryBufferBytes - qbuf);
   const multiMem = transactionBytes(state);
   const obl = view.replyBufferBytes;
   const omem = view.outputBytes - obl;
-  const totalMem = view.queryBufferBytes + view.queryBufferFree + argvMem + multiMem + obl + omem;
+  const totalMem = qbuf + qbufFree + argvMem + multiMem + obl + omem;
   return (
     `id=${state.id} addr=${state.addr} laddr=${state.laddr} fd=${view.fd} name=${state.name}` +
     ` age=${clientAge(state, now)}` +
     ` idle=${seconds(now) - seconds(state.lastInteraction)} flags=${clientFlags(view)}` +
     ` db=${state.db} sub=${view.subscriptions} psub=${view.patternSubscriptions}` +
     ` ssub=${view.shardSubscriptions} multi=${state.multi === null ? -1 : state.multi.length}` +
-    ` qbuf=${view.queryBufferBytes} qbuf-free=${view.queryBufferFree} argv-mem=${argvMem}` +
+    ` qbuf=${qbuf} qbuf-free=${qbufFree} argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=${obl} oll=0 omem=${omem} tot-mem=${totalMem}` +
     ` events=${view.events} cmd=${state.lastCommand} user=${state.user}` +
     ` redir=${trackingRedirect(state)}` +

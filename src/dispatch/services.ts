@@ -41,6 +41,8 @@ export interface ClientView {
   readonly fd: number;
   readonly queryBufferBytes: number;
   readonly queryBufferFree: number;
+  /** The query buffer with the running command's bytes still in it (qbuf while it runs). */
+  readonly queryBufferHeld: number;
   /** Every reply byte not yet sent: built but not flushed, plus queued in the socket. */
   readonly outputBytes: number;
   /** Reply bytes built but not yet handed to the socket (CLIENT LIST's obl). */

@@ -69,6 +69,14 @@ export class RespParser {
     return this.end - this.pos + this.bigFill;
   }
 
+  /**
+   * Bytes held in the query buffer, those of commands already parsed from this read included:
+   * Redis's qbuf for the client whose command is running (its buffer is trimmed after the batch).
+   */
+  get heldBytes(): number {
+    return this.end + this.bigFill;
+  }
+
   /** Bytes of memory held for the query buffer. */
   get bufferedCapacity(): number {
     return this.buf.length + (this.big === null ? 0 : this.big.length);

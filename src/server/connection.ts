@@ -69,6 +69,10 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
     return this.parser.pendingBytes;
   }
 
+  get queryBufferHeld(): number {
+    return this.parser.heldBytes;
+  }
+
   get queryBufferFree(): number {
     return Math.max(0, this.parser.bufferedCapacity - this.parser.pendingBytes);
   }

@@ -80,3 +80,45 @@ describe('observability against redis-server', () => {
     }
   });
 });
+
+/** "name=value" fields of a CLIENT INFO line, values reduced to their kind (number or text). */
+function fieldShapes(line: string): string[] {
+  return line
+    .trim()
+    .split(' ')
+    .map((field) => {
+      const [name, value] = field.split('=');
+      return `${name}=${/^-?\d+$/.test(value) ? 'N' : value}`;
+    });
+}
+
+describe('client and statistics shapes against redis-server', () => {
+  it('CLIENT INFO has the same fields in the same order, qbuf counting the running command', async () => {
+    const pair = await env.pair();
+    const { redis, kvik } = await pair.both('CLIENT', 'INFO');
+    const clean = (reply: string) =>
+      reply.replace(/^\$\d+\r\n/, '').replace(/addr=\S+ laddr=\S+ /, '');
+    assert.deepEqual(fieldShapes(clean(kvik)), fieldShapes(clean(redis)));
+    assert.match(kvik, / qbuf=26 /);
+    assert.match(redis, / qbuf=26 /);
+  });
+
+  it('INFO commandstats, errorstats and latencystats lines have the same shape', async () => {
+    const pair = await env.pair();
+    await pair.same('CONFIG', 'RESETSTAT');
+    await pair.same('SET', 'a', '1');
+    await pair.same('LPUSH', 'a', '1');
+    await pair.same('NOSUCHCOMMAND');
+    const shape = (reply: string) =>
+      reply
+        .replace(/^\$\d+\r\n/, '')
+        .split('\r\n')
+        .filter((line) => line !== '' && !line.includes('|info') && !line.includes('_info:'))
+        .map((line) => line.replace(/\d+(\.\d+)?/g, (n) => (n.includes('.') ? 'F' : 'N')))
+        .sort();
+    for (const section of ['commandstats', 'errorstats', 'latencystats']) {
+      const { redis, kvik } = await pair.both('INFO', section);
+      assert.deepEqual(shape(kvik), shape(redis), section);
+    }
+  });
+});
