@@ -151,6 +151,23 @@ describe('used_memory', () => {
     assert.equal(await infoMemory('used_memory'), empty);
   });
 
+  it('counts each key once through deletes that move other keys in the dictionary', async () => {
+    await client.call('FLUSHALL');
+    const empty = await infoMemory('used_memory');
+    // Keys of different sizes, so a weight moved to the wrong key would show.
+    const value = (i: number) => 'x'.repeat(10 + (i % 7) * 100);
+    await pipeline(times(1000, (i) => ['SET', `key:${i}`, value(i)]));
+    // Four keys in five, in a shuffled order: the dictionary's arrays shrink on the way.
+    const shuffled = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    await pipeline(shuffled.filter((_, i) => i % 5 !== 0).map((k) => ['DEL', `key:${k}`]));
+    const afterDeletes = (await infoMemory('used_memory')) - empty;
+    const kept = shuffled.filter((_, i) => i % 5 === 0);
+    await client.call('FLUSHALL');
+    await pipeline(kept.map((k) => ['SET', `key:${k}`, value(k)]));
+    assert.equal(afterDeletes, (await infoMemory('used_memory')) - empty);
+    await client.call('FLUSHALL');
+  });
+
   it('counts the keys loaded from an RDB file as it counted them written', async () => {
     await client.call('FLUSHALL');
     const empty = await infoMemory('used_memory');
