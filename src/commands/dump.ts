@@ -80,15 +80,18 @@ function restore(ctx: CommandContext, argv: string[]): void {
   if (!options.replace && keyspace.lookupWrite(db, key) !== undefined) {
     throw new ReplyError(Err.busyKey);
   }
-  let ttl = integerArgument(ttlArg);
-  if (ttl < 0) throw new ReplyError(Err.invalidTtl);
+  const ttlValue = parseInt64(ttlArg);
+  if (ttlValue === null) throw new ReplyError(Err.notInteger);
+  if (ttlValue < 0n) throw new ReplyError(Err.invalidTtl);
   const bytes = Buffer.from(payload, 'latin1');
   if (!verifyDumpPayload(bytes)) throw new ReplyError(Err.badDumpPayload);
   const value = readDumpPayload(bytes, encodingLimits(ctx.server.config));
   if (value === null) throw new ReplyError(Err.badDataFormat);
   const deleted = options.replace && keyspace.delete(db, key);
-  if (ttl !== 0 && !options.absttl) ttl += ctx.now;
-  if (ttl !== 0 && ttl <= ctx.now && keyspace.expireDeletes) {
+  // A relative TTL is made absolute in int64 arithmetic: one that overflows is in the past.
+  const when =
+    ttlValue !== 0n && !options.absttl ? BigInt.asIntN(64, ttlValue + BigInt(ctx.now)) : ttlValue;
+  if (when !== 0n && when <= BigInt(ctx.now) && keyspace.expireDeletes) {
     if (deleted) {
       const lazy = ctx.server.config.boolValue('lazyfree-lazy-server-del');
       ctx.propagateAs = [lazy ? 'UNLINK' : 'DEL', key];
@@ -98,9 +101,9 @@ function restore(ctx: CommandContext, argv: string[]): void {
   }
   keyspace.setKey(db, key, value);
   db.dict.setMetaAt(db.dict.slotOf(key), accessStamp(keyspace, options.idle, options.freq));
-  if (ttl !== 0) {
-    keyspace.setExpire(db, key, ttl);
-    if (!options.absttl) ctx.propagateAs = [argv[0], key, String(ttl), ...argv.slice(3), 'ABSTTL'];
+  if (when !== 0n) {
+    keyspace.setExpire(db, key, Number(when));
+    if (!options.absttl) ctx.propagateAs = [argv[0], key, String(when), ...argv.slice(3), 'ABSTTL'];
   }
   ctx.keyChanged(key, 'g', 'restore');
   ctx.reply.ok();

@@ -204,6 +204,10 @@ describe('RESTORE options and errors against redis-server', () => {
       ['EXISTS', 'n3'],
       ['RESTORE', 'n2', '1', payload, 'ABSTTL', 'REPLACE'],
       ['EXISTS', 'n2'],
+      ['RESTORE', 'n4', '9223372036854775807', payload],
+      ['RESTORE', 'n4', '9223372036850000000', payload],
+      ['EXISTS', 'n4'],
+      ['RESTORE', 'n4', '9223372036854775808', payload],
     ]);
   });
 
