@@ -30,7 +30,7 @@ import {
   longArg,
   optionName,
   rangeStartArg,
-  readStream,
+  groupStream,
   replyEntry,
   replyId,
   strictIdArg,
@@ -38,7 +38,7 @@ import {
 
 /** The key's stream and group, or NOGROUP (XCLAIM and XAUTOCLAIM need both). */
 function claimTarget(ctx: CommandContext, argv: string[]): { stream: Stream; target: GroupTarget } {
-  const stream = readStream(ctx, argv[1]);
+  const stream = groupStream(ctx, argv[1]);
   const group = stream?.group(argv[2]);
   if (group === undefined) throw new ReplyError(Err.noKeyOrGroup(argv[1], argv[2]));
   return { stream: stream!, target: { key: argv[1], groupName: argv[2], group } };

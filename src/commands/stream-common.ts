@@ -24,6 +24,17 @@ export function readStream(ctx: CommandContext, key: string): Stream | undefined
   return asStream(ctx.read(key));
 }
 
+/**
+ * The stream at `key` for a command that changes its consumer groups (XACK, XCLAIM, XAUTOCLAIM,
+ * XREADGROUP): looked up as a read, as Redis does (hit statistics), and copied first by a
+ * snapshot in progress, as a write lookup would.
+ */
+export function groupStream(ctx: CommandContext, key: string): Stream | undefined {
+  const stream = readStream(ctx, key);
+  if (stream !== undefined) ctx.keyspace.copyOnWrite?.valueChanging(stream);
+  return stream;
+}
+
 /** The stream at `key` before writing it; undefined when missing; WRONGTYPE for another type. */
 export function writeStream(ctx: CommandContext, key: string): Stream | undefined {
   return asStream(ctx.write(key));

@@ -21,6 +21,7 @@ import {
   optionName,
   rangeEndArg,
   rangeStartArg,
+  groupStream,
   readStream,
   replyId,
   strictIdArg,
@@ -171,7 +172,7 @@ function xgroupDelConsumer(ctx: CommandContext, argv: string[]): void {
 
 /** XACK key group id [id ...]: how many of the IDs were pending, now acknowledged. */
 function xack(ctx: CommandContext, argv: string[]): void {
-  const group = readStream(ctx, argv[1])?.group(argv[2]);
+  const group = groupStream(ctx, argv[1])?.group(argv[2]);
   if (group === undefined) {
     ctx.reply.integer(0);
     return;

@@ -18,6 +18,7 @@ import {
   isToken,
   longArg,
   optionName,
+  groupStream,
   readStream,
   replyReadEntries,
   strictIdArg,
@@ -128,7 +129,7 @@ function xread(ctx: CommandContext, argv: string[], xreadgroup: boolean): void {
   const results: StreamResult[] = [];
   for (let i = 0; i < args.streams; i++) {
     const key = argv[args.streamsArg + i];
-    const stream = readStream(ctx, key);
+    const stream = groups === null ? readStream(ctx, key) : groupStream(ctx, key);
     if (stream === undefined) continue;
     const entries =
       groups === null

@@ -92,6 +92,11 @@ describe('SAVE, BGSAVE and loading at start', () => {
       await a.call('HSET', `hash${i}`, 'f', String(i));
       await a.call('SET', `ttl${i}`, 'v', 'PX', 1_000_000 + i);
     }
+    for (let i = 0; i < 50; i++) {
+      for (const id of ['1-1', '2-1', '3-1']) await a.call('XADD', `s${i}`, id, 'f', 'v');
+      await a.call('XGROUP', 'CREATE', `s${i}`, 'g', '0');
+      await a.call('XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', 2, 'STREAMS', `s${i}`, '>');
+    }
     const atStart = describeKeyspace(a.server.server.keyspace);
     // BGSAVE and the writes after it arrive in one batch: the writes run as the walk begins.
     const writes: (string | number)[][] = [['BGSAVE']];
@@ -99,6 +104,10 @@ describe('SAVE, BGSAVE and loading at start', () => {
       writes.push(['LPUSH', `list${i}`, 'new'], ['HSET', `hash${i}`, 'f', 'changed']);
       writes.push(['DEL', `k:${i * 7}`], ['SET', `fresh${i}`, 'v'], ['APPEND', `k:${i * 11}`, '+']);
       writes.push(i % 2 ? ['PERSIST', `ttl${i}`] : ['PEXPIRE', `ttl${i}`, 5]);
+    }
+    for (let i = 0; i < 50; i++) {
+      writes.push(['XACK', `s${i}`, 'g', '1-1'], ['XCLAIM', `s${i}`, 'g', 'c2', 0, '2-1']);
+      writes.push(['XREADGROUP', 'GROUP', 'g', 'c3', 'STREAMS', `s${i}`, '>']);
     }
     writes.push(['SWAPDB', 0, 1], ['FLUSHDB']);
     a.client.sendRaw(writes.map(resp).join(''));
