@@ -79,10 +79,6 @@ export class IndexedDict<V> {
     return this.weightSum;
   }
 
-  weightAt(slot: number): number {
-    return this.weightArray === null ? 0 : this.weightArray[slot];
-  }
-
   /** Sets an entry's weight (of a weighted dictionary), up to 2^32 - 1. */
   setWeightAt(slot: number, weight: number): void {
     const weights = this.weightArray as Uint32Array;

@@ -68,7 +68,7 @@ export function keyBytes(key: string, value: StoredValue, samples = SAMPLES): nu
 }
 
 /** The estimated bytes of a value. */
-export function valueBytes(value: StoredValue, samples = SAMPLES): number {
+function valueBytes(value: StoredValue, samples = SAMPLES): number {
   if (typeof value === 'string') return stringBytes(value.length);
   if (value instanceof StringBuffer) return STRING_BUFFER_BYTES + value.length * 2;
   if (value instanceof ListValue) return listBytes(value, samples);
