@@ -8,7 +8,7 @@ import { Err } from '../dispatch/errors.js';
 import { commandKeys } from '../dispatch/keys.js';
 import type { Command, CommandTable } from '../dispatch/table.js';
 import { CommandIndex, type IndexedCommand } from './command-index.js';
-import { AclLog, type AclLogContext } from './log.js';
+import { AclLog } from './log.js';
 import { AclRuleError, type AclRuleProblem } from './rule-error.js';
 import { channelAllowed, hasSpaces, KEY_READ, KEY_WRITE, type Selector } from './selector.js';
 import { describeUser } from './describe.js';
@@ -144,19 +144,6 @@ export class Acl {
       if (rank > best || (rank === best && result.index > denial.index)) denial = result;
     }
     return denial;
-  }
-
-  /** Records a refusal in ACL LOG. */
-  logDenial(
-    client: ClientState,
-    reason: 'command' | 'key' | 'channel' | 'auth',
-    context: AclLogContext,
-    object: string,
-    clientInfo: string,
-    now: number,
-    username: string = client.user,
-  ): void {
-    this.log.add({ reason, context, object, username, time: now, clientInfo });
   }
 
   /**

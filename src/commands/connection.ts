@@ -143,7 +143,8 @@ function authenticate(
   if (user === null) {
     const info = clientInfoLine(ctx, ctx.server.clientById(ctx.client.id)!, argv);
     const context = ctx.client.multi !== null ? 'multi' : 'toplevel';
-    acl.logDenial(ctx.client, 'auth', context, argv[0], info, ctx.keyspace.clock.now(), username);
+    const time = ctx.keyspace.clock.now();
+    acl.log.add({ reason: 'auth', context, object: argv[0], username, time, clientInfo: info });
     return false;
   }
   ctx.client.authenticated = true;

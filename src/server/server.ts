@@ -575,8 +575,9 @@ export class KvikServer implements ServerServices {
     if (denial === null) return null;
     const object = denial.reason === 'command' ? command.fullName : argv[denial.index];
     const connection = this.connections.get(ctx.client.id);
-    const info = connection === undefined ? '' : clientInfoLine(ctx, connection, argv);
-    this.acl.logDenial(ctx.client, denial.reason, context, object, info, this.keyspace.clock.now());
+    const clientInfo = connection === undefined ? '' : clientInfoLine(ctx, connection, argv);
+    const [reason, username, time] = [denial.reason, ctx.client.user, this.keyspace.clock.now()];
+    this.acl.log.add({ reason, context, object, username, time, clientInfo });
     return denial;
   }
 
