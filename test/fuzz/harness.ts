@@ -194,6 +194,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const blocking = commands.filter(mayBlock);
   const dumps: string[] = [];
   const argsFor = new ArgumentGenerator(random, plain, { dumps });
+  const blockingArgs = new ArgumentGenerator(random, blocking, { dumps });
   const frames = new FrameGenerator(random, () => argsFor.any());
 
   async function populate(port: number): Promise<Session> {
@@ -278,9 +279,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
 
   async function blockingBatch(): Promise<void> {
-    const sent = Array.from({ length: 5 }, () =>
-      new ArgumentGenerator(random, blocking, { dumps }).any(),
-    );
+    const sent = Array.from({ length: 5 }, () => blockingArgs.any());
     const sessions = await Promise.all(sent.map(() => Session.open(port)));
     sent.forEach((argv, i) => sessions[i]!.send(encode(argv)));
     await new Promise((r) => setTimeout(r, random.between(1, 40)));
