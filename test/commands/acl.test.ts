@@ -182,6 +182,21 @@ describe('ACL changes and connected clients', () => {
     assert.equal(client.isClosed, true);
   });
 
+  it('HELLO AUTH authenticates as an ACL user before switching protocol', async () => {
+    const h = await harness({ config: { requirepass: 'x' } });
+    const client = await RawClient.connect(h.server.port);
+    assert.equal(await client.call('AUTH', 'x'), '+OK\r\n');
+    await client.call('ACL', 'SETUSER', 'liz', 'on', '>pw', '+@all', '~*');
+    const fresh = await RawClient.connect(h.server.port);
+    assert.equal(await fresh.call('PING'), '-NOAUTH Authentication required.\r\n');
+    assert.match(await fresh.call('HELLO', '3', 'AUTH', 'liz', 'pw'), /^%7\r\n/);
+    assert.equal(await fresh.call('ACL', 'WHOAMI'), '$3\r\nliz\r\n');
+    assert.equal(await fresh.call('RESET'), '+RESET\r\n');
+    assert.equal(await fresh.call('PING'), '-NOAUTH Authentication required.\r\n');
+    client.close();
+    fresh.close();
+  });
+
   it('a user turned off keeps its connections, but cannot authenticate again', async () => {
     const h = await harness();
     await h.call('ACL', 'SETUSER', 'gus', 'on', '>pw', '+@all', '~*');
