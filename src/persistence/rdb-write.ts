@@ -11,10 +11,11 @@
  *   writeRdbEnd(enc);                                      // EOF and the CRC64
  *
  * `encodeKeyspace` does all of it at once for a whole keyspace (DEBUG RELOAD, tests);
- * `listNodeLimits` reads the list limits from the server's configuration.
+ * `listNodeLimits` reads the list limits from the server's configuration; `keyAccessOf` gives
+ * the access data (IDLE, FREQ) Redis saves with each key under an LRU or LFU maxmemory-policy.
  */
 import type { ConfigStore, DebugSettings } from '../dispatch/services.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database, Keyspace } from '../keyspace/keyspace.js';
 import type { StoredValue } from '../keyspace/values.js';
 import type { RdbEncoder } from './rdb-encoder.js';
 import { RDB_VERSION, RdbOpcode } from './rdb-constants.js';
@@ -123,10 +124,27 @@ export function listNodeLimits(config: ConfigStore, debug: DebugSettings): ListN
   };
 }
 
+/**
+ * The access data Redis saves with each key (rdbSaveKeyValuePair): idle seconds under an LRU
+ * maxmemory-policy, the LFU counter under an LFU one, nothing otherwise.
+ */
+export function keyAccessOf(
+  keyspace: Keyspace,
+  maxmemoryPolicy: string,
+  db: Database,
+  key: string,
+): KeyAccess | undefined {
+  if (maxmemoryPolicy.endsWith('-lru')) return { idle: keyspace.idleSeconds(db, key) };
+  if (maxmemoryPolicy.endsWith('-lfu')) return { freq: keyspace.frequency(db, key) };
+  return undefined;
+}
+
 export interface EncodeKeyspaceOptions {
   aux: RdbAux;
   functions: Iterable<string>;
   limits: ListNodeLimits;
+  /** maxmemory-policy, which decides the access data saved with each key (keyAccessOf). */
+  maxmemoryPolicy?: string;
 }
 
 /** A whole keyspace as an RDB file, at once. */
@@ -143,7 +161,8 @@ export function encodeKeyspace(
     const keys = db.dict.keys();
     for (let slot = 0; slot < keys.length; slot++) {
       const key = keys[slot];
-      writeKeyValue(enc, key, db.dict.valueAt(slot), db.expires.get(key), options.limits);
+      const access = keyAccessOf(keyspace, options.maxmemoryPolicy ?? 'noeviction', db, key);
+      writeKeyValue(enc, key, db.dict.valueAt(slot), db.expires.get(key), options.limits, access);
     }
   }
   writeRdbEnd(enc);

@@ -169,6 +169,34 @@ describe('RDB files between Kvik and redis-server', () => {
     assert.match(execFileSync('redis-check-rdb', [file], { encoding: 'utf8' }), /RDB looks OK!/);
   });
 
+  it('reads the IDLE and FREQ records redis-server saves under LRU and LFU policies', async () => {
+    for (const policy of ['allkeys-lru', 'allkeys-lfu']) {
+      await redisClient.call('FLUSHALL');
+      await redisClient.call('CONFIG', 'SET', 'maxmemory-policy', policy);
+      try {
+        await populate(redisClient);
+        assert.equal(await redisClient.call('DEBUG', 'RELOAD'), '+OK\r\n');
+      } finally {
+        await redisClient.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+      }
+      await kvikClient.call('FLUSHALL');
+      await kvikClient.call('FUNCTION', 'FLUSH');
+      kvikLoad(kvik, readFileSync(join(dir, 'dump.rdb')));
+      await assertSameData(redisClient, kvikClient);
+    }
+    const file = join(dir, 'kvik-lru.rdb');
+    writeFileSync(
+      file,
+      encodeKeyspace(new RdbEncoder(), kvik.server.keyspace, {
+        aux: { ctime: 0, usedMem: 0, aofBase: false },
+        functions: [],
+        limits: DEFAULT_LIST_LIMITS,
+        maxmemoryPolicy: 'volatile-lru',
+      }),
+    );
+    assert.match(execFileSync('redis-check-rdb', [file], { encoding: 'utf8' }), /RDB looks OK!/);
+  });
+
   it('refuses a truncated or damaged file with the offset where reading failed', async () => {
     await redisClient.call('FLUSHALL');
     await populate(redisClient);

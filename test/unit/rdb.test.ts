@@ -8,6 +8,7 @@ import { SetValue } from '../../src/datatypes/set.js';
 import { Stream } from '../../src/datatypes/stream.js';
 import { ZSetValue } from '../../src/datatypes/zset.js';
 import { Keyspace, type Clock, type KeyspaceListener } from '../../src/keyspace/keyspace.js';
+import { lfuNewStamp } from '../../src/keyspace/lfu.js';
 import { encodingOf, isString, stringBytes, type StoredValue } from '../../src/keyspace/values.js';
 import { crc64 } from '../../src/persistence/crc64.js';
 import { RdbType } from '../../src/persistence/rdb-constants.js';
@@ -487,6 +488,33 @@ describe('RDB files', () => {
       /Duplicated key/,
     );
     assert.equal(loadRdb(good, target, OPTIONS).keys, 1);
+  });
+
+  it('saves idle times under an LRU policy and LFU counters under an LFU one, and loads them', () => {
+    const source = newKeyspace();
+    source.setKey(source.dbs[0], 'k', 'v');
+    source.dbs[0].dict.setMetaAt(source.dbs[0].dict.slotOf('k'), source.lruClock() - 120);
+    const save = (policy: string) =>
+      encodeKeyspace(new RdbEncoder(), source, {
+        aux: { ctime: 0, usedMem: 0, aofBase: false },
+        functions: [],
+        limits: DEFAULT_LIST_LIMITS,
+        maxmemoryPolicy: policy,
+      });
+    const lru = save('allkeys-lru');
+    assert.ok(lru.length > save('noeviction').length);
+    const target = newKeyspace();
+    loadRdb(lru, target, OPTIONS);
+    assert.equal(target.idleSeconds(target.dbs[0], 'k'), 120);
+    source.lfu = true;
+    source.dbs[0].dict.setMetaAt(
+      source.dbs[0].dict.slotOf('k'),
+      (lfuNewStamp(source.now) & ~0xff) | 77,
+    );
+    const lfuTarget = newKeyspace();
+    lfuTarget.lfu = true;
+    loadRdb(save('volatile-lfu'), lfuTarget, OPTIONS);
+    assert.equal(lfuTarget.frequency(lfuTarget.dbs[0], 'k'), 77);
   });
 
   it('skips expired keys as a primary and keeps them when asked', () => {
