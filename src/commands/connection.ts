@@ -73,7 +73,7 @@ export const auth = defineCommand({
   handler: (ctx, argv) => {
     if (argv.length > 3) throw new ReplyError(Err.syntax);
     // The one-argument form is the password of `default`, and an error when it has none.
-    if (argv.length === 2 && ctx.server.defaultUserNoPass()) {
+    if (argv.length === 2 && ctx.server.acl.defaultUser.nopass) {
       throw new ReplyError(Err.authNotConfigured);
     }
     const [username, password] = argv.length === 2 ? ['default', argv[1]] : [argv[1], argv[2]];

@@ -370,6 +370,15 @@ describe('authentication against redis-server', () => {
     ]);
   });
 
+  it('a disabled default user refuses new connections, and AUTH <password> still says it has none', async () => {
+    const admin = await env.pair();
+    await admin.same('ACL', 'SETUSER', 'default', 'off');
+    const pair = await env.pair();
+    await pair.sameAll([['PING'], ['AUTH', 'x'], ['AUTH', 'default', 'x']]);
+    await admin.same('ACL', 'SETUSER', 'default', 'on');
+    await pair.same('PING');
+  });
+
   it('a client logged in as a user that gets deleted is disconnected', async () => {
     const admin = await env.pair();
     await admin.same('ACL', 'SETUSER', 'gone', 'on', '>pw', '+@all', '~*');
