@@ -138,6 +138,41 @@ describe('DUMP against redis-server', () => {
     }
   });
 
+  it('puts elements over the packed threshold in plain quicklist nodes as Redis does', async () => {
+    const pair = await env.pair();
+    await pair.same('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '100');
+    try {
+      await pair.same(
+        'RPUSH',
+        'k',
+        'a',
+        'x'.repeat(150),
+        'b',
+        'c',
+        'y'.repeat(100),
+        'z'.repeat(99),
+      );
+      await sameDump(pair, 'k');
+    } finally {
+      await pair.same('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0');
+    }
+  });
+
+  it('cuts quicklist nodes by list-max-listpack-size counts and sizes as Redis does', async () => {
+    const pair = await env.pair();
+    for (const size of ['3', '-1', '-5']) {
+      await pair.same('CONFIG', 'SET', 'list-max-listpack-size', size);
+      await pair.same('DEL', 'k');
+      await pair.same(
+        'RPUSH',
+        'k',
+        ...Array.from({ length: 700 }, (_, i) => `${i}`.repeat(i % 13)),
+      );
+      await sameDump(pair, 'k');
+    }
+    await pair.same('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+  });
+
   it('replies a null for a missing key', async () => {
     const pair = await env.pair();
     await pair.same('DUMP', 'missing');
