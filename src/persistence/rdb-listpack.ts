@@ -235,5 +235,5 @@ function backlenSize(size: number): number {
 }
 
 export function checkRange(at: number, end: number): void {
-  if (at > end) throw new BlobError('element past the end');
+  if (at > end) throw new BlobError('an element runs past the end of its blob');
 }

@@ -99,7 +99,7 @@ function blobElements(dec: RdbDecoder, reader: (blob: Buffer) => string[]): stri
   try {
     return reader(blob);
   } catch (err) {
-    if (err instanceof BlobError) dec.fail(`Corrupt ${reader.name.slice(4)}: ${err.message}`, at);
+    if (err instanceof BlobError) dec.fail(`Integrity check failed: ${err.message}`, at);
     throw err;
   }
 }
