@@ -509,6 +509,33 @@ describe('permission checks against redis-server', () => {
     ]);
   });
 
+  it('keys are found as the command finds them: counts, STORE, GET, KEYS', async () => {
+    const admin = await env.pair();
+    await admin.same(
+      'ACL',
+      'SETUSER',
+      'ev',
+      'on',
+      'nopass',
+      '~a*',
+      '+eval',
+      '+zunionstore',
+      '+sort',
+      '+set',
+      '+migrate',
+    );
+    await admin.sameAll([
+      ['ACL', 'DRYRUN', 'ev', 'eval', 'return 1', '5', 'a'],
+      ['ACL', 'DRYRUN', 'ev', 'eval', 'return 1', 'x', 'a'],
+      ['ACL', 'DRYRUN', 'ev', 'eval', 'return 1', '1', 'b'],
+      ['ACL', 'DRYRUN', 'ev', 'zunionstore', 'a1', '2', 'a2', 'b'],
+      ['ACL', 'DRYRUN', 'ev', 'sort', 'a1', 'store', 'b'],
+      ['ACL', 'DRYRUN', 'ev', 'set', 'a1', 'v', 'get'],
+      ['ACL', 'DRYRUN', 'ev', 'migrate', 'h', '1', '', '0', '5', 'keys', 'a', 'b'],
+      ['ACL', 'DELUSER', 'ev'],
+    ]);
+  });
+
   it('ACL LOG records refusals, groups repeats and resets', async () => {
     const admin = await env.pair();
     await admin.sameAll([
