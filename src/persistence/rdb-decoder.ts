@@ -16,6 +16,8 @@ import {
   LEN_ENCVAL,
 } from './rdb-constants.js';
 
+const MAX_LZF_RATIO = 140;
+
 export class RdbLoadError extends Error {
   constructor(
     /** Byte offset in the input where reading failed. */
@@ -109,6 +111,9 @@ export class RdbDecoder {
         const packedLength = this.length();
         const length = this.length();
         const packed = this.raw(packedLength);
+        // Each LZF byte yields at most about 132: a larger claim is damage, not a reason to allocate.
+        if (length > packedLength * MAX_LZF_RATIO + 64)
+          this.fail('Invalid LZF compressed string', start);
         const out = lzfDecompress(packed, length);
         if (out === null) this.fail('Invalid LZF compressed string', start);
         return out;

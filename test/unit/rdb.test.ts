@@ -517,6 +517,49 @@ describe('RDB files', () => {
     assert.equal(lfuTarget.frequency(lfuTarget.dbs[0], 'k'), 77);
   });
 
+  it('refuses damaged files with RdbLoadError and nothing else, wherever the damage is', () => {
+    const source = newKeyspace();
+    const db = source.dbs[0];
+    source.setKey(db, 's', 'x'.repeat(100));
+    source.setKey(db, 'l', ListValue.of(Array.from({ length: 50 }, (_, i) => `e${i}`)));
+    source.setKey(db, 'z', ZSetValue.fromEntries(['a', 'b'], [1, 2.5], LIMITS.zset));
+    source.setKey(
+      db,
+      'h',
+      hashOf([
+        ['f', 'v'],
+        ['g', '12'],
+      ]),
+    );
+    source.setKey(db, 'i', setOf(['1', '2', '70000']));
+    const stream = new Stream();
+    stream.append({ ms: 1, seq: 0 }, ['f', 'v'], 0, 1, 2, NODE_LIMITS);
+    stream.createGroup('g', { ms: 0, seq: 0 }, 0);
+    source.setKey(db, 'x', stream);
+    const good = encodeKeyspace(new RdbEncoder(), source, {
+      aux: { ctime: 0, usedMem: 0, aofBase: false },
+      functions: [],
+      limits: DEFAULT_LIST_LIMITS,
+    });
+    fc.assert(
+      fc.property(
+        fc.nat(good.length - 9),
+        fc.integer({ min: 1, max: 255 }),
+        fc.boolean(),
+        (at, flip, truncate) => {
+          const bad = truncate ? good.subarray(0, at) : Buffer.from(good);
+          if (!truncate) bad[at] ^= flip;
+          try {
+            loadRdb(bad, newKeyspace(), { ...OPTIONS, checksum: false });
+          } catch (err) {
+            assert.ok(err instanceof RdbLoadError, `${String(err)} at ${at}`);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('skips expired keys as a primary and keeps them when asked', () => {
     const source = newKeyspace();
     source.setKey(source.dbs[0], 'old', 'v');
