@@ -67,8 +67,26 @@ const DIFFERENCES: Difference[] = [
     text:
       "redis.set_repl is checked but changes nothing: a script's writes always replicate, as " +
       'with REPL_ALL. redis.log checks its arguments and logs nothing (Kvik has no server log). ' +
-      'SCRIPT DEBUG YES and SYNC (the Lua debugger) are refused. FUNCTION DUMP payloads may differ ' +
-      "from Redis's by a few bytes of LZF compression; both servers restore either.",
+      'SCRIPT DEBUG YES and SYNC (the Lua debugger) are refused. FUNCTION DUMP lists several ' +
+      "libraries in Kvik's order where Redis follows its hash table; both servers restore either.",
+  },
+  {
+    title: 'MIGRATE waits without blocking the server',
+    commands: ['migrate'],
+    text:
+      'Redis blocks while MIGRATE talks to its target. Kvik, outside MULTI and scripts, waits as a ' +
+      'blocked client does: other clients are served meanwhile (so a target in the same process ' +
+      'can answer), and a key written meanwhile is kept instead of deleted. Inside MULTI and ' +
+      'scripts it waits with the whole server, as Redis. Connections are not cached between ' +
+      'calls, so each MIGRATE sends SELECT.',
+  },
+  {
+    title: 'Intset widths in DUMP payloads',
+    commands: ['dump'],
+    text:
+      'Redis keeps the wider integer width of an intset after the members that needed it are ' +
+      'removed; Kvik writes the narrowest width its members need. The payloads differ by those ' +
+      'bytes, and both servers restore either.',
   },
   {
     title: 'SORT ALPHA in the C locale',

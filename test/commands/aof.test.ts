@@ -199,6 +199,21 @@ describe('the append-only file', () => {
     assert.deepEqual(differences(before, describeKeyspace(b.server.server.keyspace)), []);
   });
 
+  it('auto-aof-rewrite-percentage and -min-size rewrite the AOF once it has grown enough', async () => {
+    const dir = newDir();
+    const a = await open(dir, {
+      'auto-aof-rewrite-percentage': '100',
+      'auto-aof-rewrite-min-size': '4096',
+    });
+    await a.call('SET', 'k', 'x'.repeat(2000));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await info(a.call, 'aof_rewrites'), '0', 'below the minimum size');
+    for (let i = 0; i < 5; i++) await a.call('SET', 'k', 'x'.repeat(2000));
+    await until(async () => (await info(a.call, 'aof_rewrites')) === '1', 'the automatic rewrite');
+    assert.match(manifest(dir), /appendonly\.aof\.2\.base\.rdb/);
+    assert.equal(await a.call('STRLEN', 'k'), ':2000\r\n');
+  });
+
   it('aof-timestamp-enabled annotates the file with #TS lines, which loading skips', async () => {
     const dir = newDir();
     const a = await open(dir, { 'aof-timestamp-enabled': 'yes' });

@@ -199,6 +199,18 @@ describe('SAVE, BGSAVE and loading at start', () => {
     await until(async () => (await a.call('SET', 'b', 2)) === '+OK\r\n', 'writes again');
   });
 
+  it('SHUTDOWN refuses to stop when its save fails, unless FORCE or NOSAVE', async () => {
+    const dir = newDir();
+    const a = await open(dir, { save: '3600 1' });
+    rmSync(dir, { recursive: true });
+    assert.equal(await a.call('SHUTDOWN'), '-ERR Errors trying to SHUTDOWN. Check logs.\r\n');
+    assert.equal(await a.call('SHUTDOWN', 'SAVE', 'NOSAVE'), '-ERR syntax error\r\n');
+    assert.equal(await a.call('PING'), '+PONG\r\n');
+    a.client.sendRaw(resp(['SHUTDOWN', 'FORCE']));
+    await a.server.server.closed;
+    assert.equal(existsSync(dir), false);
+  });
+
   it('DEBUG RELOAD saves, empties and loads back the same data', async () => {
     const a = await open(newDir());
     for (const command of everyTypeCommands(Date.now() + 3_600_000)) await a.call(...command);
