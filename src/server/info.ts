@@ -286,7 +286,7 @@ function statsFields(server: KvikServer): Fields {
     ['expired_time_cap_reached_count', keyspace.expiredTimeCapReachedCount],
     ['expire_cycle_cpu_milliseconds', Math.floor(keyspace.expireCycleCpuMilliseconds)],
     ['evicted_keys', keyspace.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', server.clientEviction.evicted],
     ['total_eviction_exceeded_time', server.eviction.totalExceededMs()],
     ['current_eviction_exceeded_time', server.eviction.currentExceededMs()],
     ['keyspace_hits', keyspace.keyspaceHits],

@@ -41,6 +41,7 @@ import { Config } from './config.js';
 import { Connection } from './connection.js';
 import { renderInfo } from './info.js';
 import { memoryOverview } from './memory-report.js';
+import { ClientEviction, clientEvictionLimit } from './client-eviction.js';
 import { CommandLatencies } from './latency-histogram.js';
 import type { LatencyMonitor } from './latency-monitor.js';
 import { Observability } from './observability.js';
@@ -109,6 +110,8 @@ export class KvikServer implements ServerServices {
   /** used_memory (memory-accounting.ts) and maxmemory's evictions. */
   readonly memory: MemoryAccounting;
   readonly eviction: Eviction;
+  /** maxmemory-clients. */
+  readonly clientEviction = new ClientEviction();
   readonly stats: ServerStats;
   readonly metrics = new ServerMetrics();
   readonly latency = new CommandLatencies();
@@ -757,6 +760,7 @@ export class KvikServer implements ServerServices {
     }
     this.metrics.reset();
     this.eviction.resetStats();
+    this.clientEviction.evicted = 0;
     this.latency.reset();
   }
 
@@ -810,6 +814,13 @@ export class KvikServer implements ServerServices {
       this.blocking.serveReadyKeys();
     }
     this.refreshMemoryOverhead();
+    this.clientEviction.run(
+      clientEvictionLimit(
+        this.config.value<bigint>('maxmemory-clients'),
+        this.config.value<bigint>('maxmemory'),
+      ),
+      this.connections.values(),
+    );
     // Evictions that ran out of time at a command go on here (Redis's eviction time proc).
     if (this.gate.memoryLimited) this.eviction.perform();
     this.metrics.sample({

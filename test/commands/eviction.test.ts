@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { clientEvictionLimit } from '../../src/server/client-eviction.js';
 import { useHarness, type Harness } from '../helpers/in-process.js';
 import { pipeline, times } from '../helpers/pipeline.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -243,5 +244,42 @@ describe('kvik server under a write flood', () => {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe('maxmemory-clients', () => {
+  /** Part of a SET whose 400 KB value has not all arrived: it waits in the query buffer. */
+  const partialSet = `*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$400000\r\n${'x'.repeat(300000)}`;
+  const cronTicks = () => new Promise((resolve) => setTimeout(resolve, 400));
+
+  it('disconnects the client with the largest buffers once clients use more than the limit', async () => {
+    const h = await harness({ config: { 'maxmemory-clients': '200kb' } });
+    const big = await RawClient.connect(h.server.port);
+    big.sendRaw(partialSet);
+    await cronTicks();
+    assert.equal(big.isClosed, true);
+    assert.equal(await infoField(h, 'stats', 'evicted_clients'), 1);
+    await h.call('CONFIG', 'RESETSTAT');
+    assert.equal(await infoField(h, 'stats', 'evicted_clients'), 0);
+  });
+
+  it('never disconnects a client with CLIENT NO-EVICT on', async () => {
+    const h = await harness({ config: { 'maxmemory-clients': '200kb' } });
+    await h.call('CLIENT', 'NO-EVICT', 'on');
+    const big = await RawClient.connect(h.server.port);
+    assert.equal(await big.call('CLIENT', 'NO-EVICT', 'on'), '+OK\r\n');
+    big.sendRaw(partialSet);
+    await cronTicks();
+    big.sendRaw('x'.repeat(100000) + '\r\n');
+    assert.equal(await big.readReply(), '+OK\r\n');
+    assert.equal(await infoField(h, 'stats', 'evicted_clients'), 0);
+    big.close();
+  });
+
+  it('takes a percentage as a share of maxmemory, never under 128 KB', () => {
+    assert.equal(clientEvictionLimit(-10n, 100n * 1024n * 1024n), 10 * 1024 * 1024);
+    assert.equal(clientEvictionLimit(-10n, 0n), 0);
+    assert.equal(clientEvictionLimit(1000n, 0n), 128 * 1024);
+    assert.equal(clientEvictionLimit(0n, 1000n), 0);
   });
 });
