@@ -151,6 +151,10 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
     if (!this.server.outputLimits.reached(this, this.outputBytes, now)) return false;
     this.droppedForOutput = true;
     this.reply.out = '';
+    this.server.log(
+      'warning',
+      `Client id=${this.state.id} addr=${this.state.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
     queueMicrotask(() => this.close(false));
     return true;
   }

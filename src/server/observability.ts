@@ -61,6 +61,11 @@ export class Observability {
     }
   }
 
+  /** A latency monitor event other than a command's (expire-cycle ...), lasting `ms`. */
+  latencySample(event: string, ms: number, nowMs: number): void {
+    if (ms * 1000 >= this.latencyThreshold) this.latencyMonitor.add(event, Math.floor(ms), nowMs);
+  }
+
   startMonitoring(client: MonitorClient): boolean {
     if (this.monitors.has(client)) return false;
     this.monitors.add(client);

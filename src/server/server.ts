@@ -3,6 +3,7 @@
  * and the periodic cron. Nothing here is module-level, so one process can run many servers.
  */
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { ActiveExpire } from '../keyspace/active-expire.js';
 import {
@@ -809,7 +810,9 @@ export class KvikServer implements ServerServices {
     // The slow expire cycle takes its share of the cron period (25%, more with more effort).
     // Not while a busy script is suspended: its keys must not change under it.
     if (this.debug.activeExpire && !this.scripting.busy) {
+      const started = performance.now();
       this.activeExpire.run(1000 / this.hz, this.config.numberValue('active-expire-effort'));
+      this.observability.latencySample('expire-cycle', performance.now() - started, this.keyspace.clock.now());
       // Expired keys may have waiters to tell (a blocked XREADGROUP's stream), as beforeSleep does.
       this.blocking.serveReadyKeys();
     }

@@ -89,4 +89,20 @@ describe('SLOWLOG', () => {
     assert.equal(await h.call('LATENCY', 'RESET', 'command', 'nosuch'), ':1\r\n');
     assert.equal(await h.call('LATENCY', 'HISTORY', 'command'), '*0\r\n');
   });
+
+  it('LATENCY records an expire-cycle event when active expiry takes past the threshold', async () => {
+    const h = await harness();
+    await h.call(
+      'EVAL',
+      "for i = 1, 50000 do redis.call('set', 'k' .. i, 'v', 'px', 100) end",
+      '0',
+    );
+    await h.call('CONFIG', 'SET', 'latency-monitor-threshold', '1');
+    h.clock.advance(1000);
+    // The cron deletes the expired keys in slices of up to 25 ms, each well over 1 ms.
+    for (let i = 0; i < 40 && !(await h.call('LATENCY', 'LATEST')).includes('expire-cycle'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.match(await h.call('LATENCY', 'LATEST'), /expire-cycle/);
+  });
 });
