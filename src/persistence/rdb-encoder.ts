@@ -35,8 +35,6 @@ export class RdbEncoder {
   private buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
   private used = 0;
   private readonly crc: Crc64 | null;
-  /** Bytes handed out by take() so far. */
-  private taken = 0;
   /** Allocated on the first compression, then reused by every one. */
   private lzfTable: LzfTable | null = null;
   /** A string's bytes, for compression. */
@@ -54,17 +52,11 @@ export class RdbEncoder {
     return this.used;
   }
 
-  /** Every byte written since the encoder was made. */
-  get totalBytes(): number {
-    return this.taken + this.used;
-  }
-
   /** The bytes written since the last take (a copy), folded into the running checksum. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.used));
     this.crc?.update(out, this.summed);
     this.summed = 0;
-    this.taken += this.used;
     this.used = 0;
     return out;
   }
@@ -144,12 +136,6 @@ export class RdbEncoder {
     this.length(length);
     if (typeof s === 'string') this.latin1(s);
     else this.bytes(s);
-  }
-
-  /** An integer as rdbEncodeInteger stores it when it fits 32 bits, else as its decimal string. */
-  integerString(n: number): void {
-    if (Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX) this.integer(n);
-    else this.string(String(n));
   }
 
   /** rdbSaveMillisecondTime: 8 bytes, little endian. */

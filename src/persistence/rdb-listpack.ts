@@ -136,29 +136,6 @@ export class ListpackBuilder {
   }
 }
 
-/** The bytes a listpack element takes (encoding, data and backlen), as the builder writes it. */
-export function listpackElementSize(s: string): number {
-  if (s.length <= 20 && isCanonicalInt64(s)) {
-    const v = Number(s);
-    const data =
-      v >= 0 && v <= 127
-        ? 1
-        : v >= -4096 && v <= 4095
-          ? 2
-          : v >= -32768 && v <= 32767
-            ? 3
-            : v >= -8388608 && v <= 8388607
-              ? 4
-              : v >= -2147483648 && v <= 2147483647
-                ? 5
-                : 9;
-    return data + 1;
-  }
-  const length = s.length;
-  const data = length + (length < 64 ? 1 : length < 4096 ? 2 : 5);
-  return data + (data < 128 ? 1 : data < 16384 ? 2 : data < 2097152 ? 3 : data < 268435456 ? 4 : 5);
-}
-
 /** A malformed listpack or ziplist blob. */
 export class BlobError extends Error {}
 
