@@ -119,7 +119,8 @@ const DIFFERENCES: Difference[] = [
       "allocator and RSS fields describe the whole process's V8 heap; MEMORY MALLOC-STATS " +
       'has no allocator report to give, and MEMORY DOCTOR leaves out the fragmentation checks. ' +
       'Keys with a TTL are sampled for the volatile-* policies by a walk round the expires ' +
-      'table instead of at random.',
+      'table instead of at random. maxmemory-clients is enforced by the cron (10 times a second ' +
+      'by default) rather than before each command.',
   },
   {
     title: 'ACL rule descriptions',
