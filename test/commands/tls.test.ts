@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -125,6 +126,35 @@ describe('TLS', () => {
     const { server, tlsPort } = await tlsServer({ 'tls-auth-clients': 'no', port: '0' });
     assert.equal(await redisCli(tlsPort, null, 'PING'), 'PONG');
     assert.equal(server.port, 0);
+  });
+
+  it('takes its CAs from tls-ca-cert-dir, an encrypted key with tls-key-file-pass, and tls-protocols', async () => {
+    mkdirSync(file('cas'), { recursive: true });
+    copyFileSync(file('ca.crt'), file('cas/ca.pem'));
+    execFileSync('openssl', [
+      ...['rsa', '-aes256', '-in', file('server.key'), '-out', file('server.enc.key')],
+      ...['-passout', 'pass:s3cret'],
+    ]);
+    const { tlsPort } = await tlsServer({
+      'tls-ca-cert-file': '',
+      'tls-ca-cert-dir': file('cas'),
+      'tls-key-file': file('server.enc.key'),
+      'tls-key-file-pass': 's3cret',
+      'tls-protocols': 'TLSv1.3',
+    });
+    assert.equal(await redisCli(tlsPort, 'client', 'PING'), 'PONG');
+    assert.notEqual(await redisCli(tlsPort, 'rogue', 'PING'), 'PONG');
+    const tls12 = await new Promise<string>((resolve) => {
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port: tlsPort,
+        ca: readFileSync(file('ca.crt')),
+        maxVersion: 'TLSv1.2',
+      });
+      socket.on('secureConnect', () => resolve('connected'));
+      socket.on('error', () => resolve('refused'));
+    });
+    assert.equal(tls12, 'refused');
   });
 
   it('ioredis connects over TLS with its tls options', async () => {
