@@ -147,7 +147,9 @@ export class AppendOnlyFile {
 
   /** A write from the propagation stream. */
   feed(dbId: number, argv: readonly string[]): void {
-    if (this.state === 'off') return;
+    // No file yet (appendonly yes waiting for its first rewrite to start): that rewrite's
+    // snapshot will hold this write, as Redis feeds nothing before its rewrite child runs.
+    if (this.fd < 0) return;
     const parts = this.parts;
     if (this.host.config.boolValue('aof-timestamp-enabled')) {
       const seconds = Math.floor(this.host.keyspace.clock.now() / 1000);

@@ -36,7 +36,9 @@ afterEach(async () => {
 });
 
 async function open(dir: string, config: Record<string, string> = {}) {
-  const server = await startServer({ config: { dir, appendonly: 'yes', ...config } });
+  const server = await startServer({
+    config: { dir, appendonly: 'yes', 'enable-debug-command': 'yes', ...config },
+  });
   const client = await RawClient.connect(server.port);
   running.push({ server, client });
   return { server, client, call: (...a: (string | number)[]) => client.call(...a) };
@@ -143,7 +145,10 @@ describe('the append-only file', () => {
       await reference.close();
     }
     // Redis's files, copied where Kvik starts.
-    const reference2 = await startReference(['--dir', theirs, '--appendonly', 'yes']);
+    // always: everysec may postpone a write past the reply, and the reference dies by SIGKILL.
+    const reference2 = await startReference([
+      ...['--dir', theirs, '--appendonly', 'yes', '--appendfsync', 'always'],
+    ]);
     try {
       const client = await RawClient.connect(reference2.port);
       await client.call('RPUSH', 'from-redis', 'a', 'b');
@@ -212,6 +217,22 @@ describe('the append-only file', () => {
     await until(async () => (await info(a.call, 'aof_rewrites')) === '1', 'the automatic rewrite');
     assert.match(manifest(dir), /appendonly\.aof\.2\.base\.rdb/);
     assert.equal(await a.call('STRLEN', 'k'), ':2000\r\n');
+  });
+
+  it('appendonly yes during a BGSAVE waits for it, and no write counts twice', async () => {
+    const dir = newDir();
+    const a = await open(dir, { appendonly: 'no' });
+    await a.call('DEBUG', 'POPULATE', 100000);
+    await a.call('BGSAVE');
+    await a.call('CONFIG', 'SET', 'appendonly', 'yes');
+    assert.equal(await info(a.call, 'aof_rewrite_scheduled'), '1');
+    for (let i = 0; i < 50; i++) await a.call('INCR', 'counter');
+    await until(async () => (await info(a.call, 'aof_rewrites')) === '1', 'the rewrite');
+    for (let i = 0; i < 50; i++) await a.call('INCR', 'counter');
+    await close(a.server);
+    const b = await open(dir);
+    assert.equal(await b.call('GET', 'counter'), '$3\r\n100\r\n');
+    assert.equal(await b.call('DBSIZE'), ':100001\r\n');
   });
 
   it('aof-timestamp-enabled annotates the file with #TS lines, which loading skips', async () => {
