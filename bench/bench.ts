@@ -20,6 +20,8 @@
  *   REPS=3 CLIENTS=50 P1_N=200000 PIPE_N=2000000 PIPE_DEPTH=16
  *   P1_TESTS=ping_mbulk,set,get,incr,mset  PIPE_TESTS=set,get
  *   APP_TESTS=publish1,publish100,evalsha,multi5  APP_N=100000
+ *   TX_DEPTH=1 (transactions per write in the MULTI case; deeper keeps the driver, a Node process
+ *   that shares the machine, from being what limits both servers)
  *   WARMUP=1 (0 skips the unmeasured first run of each test on each server: Kvik's JIT compiles
  *   its hot path during the first requests, which a long-running server has long done)
  *   MEM_TEST=1 (0 skips the 1M-key memory test)  MEM_KEYS=1000000
@@ -47,6 +49,7 @@ const APP_TESTS = (env.APP_TESTS ?? 'publish1,publish100,evalsha,multi5')
   .split(',')
   .filter(Boolean);
 const APP_N = Number(env.APP_N ?? 100_000);
+const TX_DEPTH = Number(env.TX_DEPTH ?? 1);
 const WARMUP = (env.WARMUP ?? '1') === '1';
 const MEM_TEST = (env.MEM_TEST ?? '1') === '1';
 const MEM_KEYS = Number(env.MEM_KEYS ?? 1_000_000);
@@ -248,10 +251,10 @@ async function appTests(servers: Server[]): Promise<BenchTest[]> {
       measure: (server, n) => benchmark(server, ['EVALSHA', sha, '1', 'bench:counter'], n, 1),
     },
     multi5: {
-      label: 'MULTI + 5 + EXEC',
+      label: `MULTI + 5 + EXEC${TX_DEPTH > 1 ? ` -P ${TX_DEPTH}` : ''}`,
       measure: async (server, n) => {
         await waitIdle();
-        return transactions(server.port, CLIENTS, n);
+        return transactions(server.port, CLIENTS, n, TX_DEPTH);
       },
     },
   };
