@@ -14,6 +14,13 @@ import { Slowlog } from './slowlog.js';
 /** The client a script runs its commands as has no address: Redis shows it as "?:0". */
 const NO_PEER = '?:0';
 
+interface SlowCall {
+  readonly ctx: CommandContext;
+  readonly command: Command;
+  readonly argv: string[];
+  readonly micros: number;
+}
+
 export class Observability {
   readonly slowlog = new Slowlog();
   readonly latencyMonitor = new LatencyMonitor();
@@ -22,6 +29,8 @@ export class Observability {
   private slowlogThreshold = Infinity;
   /** latency-monitor-threshold in µs; Infinity when 0 (disabled). */
   private latencyThreshold = Infinity;
+  /** Slow commands that blocked (BLPOP ...), by client id, until their wait ends. */
+  private readonly blockedCalls = new Map<number, SlowCall>();
 
   constructor(
     private readonly config: Config,
@@ -45,16 +54,10 @@ export class Observability {
       const event = command.flags.has('fast') ? 'fast-command' : 'command';
       this.latencyMonitor.add(event, Math.floor(micros / 1000), ctx.now);
     }
-    // Redis logs a command that blocked once it is served, with its whole time; Kvik leaves it out.
-    if (
-      micros >= this.slowlogThreshold &&
-      ctx.client.blockedOn === null &&
-      !command.flags.has('skip_slowlog')
-    ) {
-      const client = ctx.client;
-      const peer = client.addr === '' ? NO_PEER : client.addr;
-      const maxLen = this.config.numberValue('slowlog-max-len');
-      this.slowlog.push(command, argv, micros, { peer, name: client.name }, ctx.now, maxLen);
+    if (micros >= this.slowlogThreshold && !command.flags.has('skip_slowlog')) {
+      // A command that blocked is logged once served, timed out or unblocked, as Redis does.
+      if (ctx.client.blockedOn === null) this.logSlow({ ctx, command, argv, micros });
+      else this.blockedCalls.set(ctx.client.id, { ctx, command, argv, micros });
     }
     if (this.monitors.active && !command.flags.has('admin') && !command.flags.has('skip_monitor')) {
       this.monitors.feed(ctx, command, argv);
@@ -64,6 +67,26 @@ export class Observability {
   /** A latency monitor event other than a command's (expire-cycle ...), lasting `ms`. */
   latencySample(event: string, ms: number, nowMs: number): void {
     if (ms * 1000 >= this.latencyThreshold) this.latencyMonitor.add(event, Math.floor(ms), nowMs);
+  }
+
+  /** A blocked client's wait ended: its command goes to the slow log now. */
+  unblocked(clientId: number): void {
+    const call = this.blockedCalls.get(clientId);
+    if (call === undefined) return;
+    this.blockedCalls.delete(clientId);
+    this.logSlow(call);
+  }
+
+  /** The client disconnected. */
+  clientGone(clientId: number): void {
+    this.blockedCalls.delete(clientId);
+  }
+
+  private logSlow({ ctx, command, argv, micros }: SlowCall): void {
+    const client = ctx.client;
+    const peer = client.addr === '' ? NO_PEER : client.addr;
+    const maxLen = this.config.numberValue('slowlog-max-len');
+    this.slowlog.push(command, argv, micros, { peer, name: client.name }, ctx.now, maxLen);
   }
 
   startMonitoring(client: MonitorClient): boolean {

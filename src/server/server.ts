@@ -420,6 +420,7 @@ export class KvikServer implements ServerServices {
     this.connections.delete(connection.state.id);
     this.pausedConnections.delete(connection);
     this.observability.stopMonitoring(connection);
+    this.observability.clientGone(connection.state.id);
   }
 
   get slowlog(): Slowlog {
@@ -587,6 +588,7 @@ export class KvikServer implements ServerServices {
 
   /** A client's wait ended (served, timed out, unblocked): it runs what it has pipelined since. */
   private resumeUnblocked(clientId: number): void {
+    this.observability.unblocked(clientId);
     // As in Redis, after the command that served it, not inside it.
     queueMicrotask(() => this.connections.get(clientId)?.processInput());
   }

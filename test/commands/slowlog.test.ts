@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useHarness } from '../helpers/in-process.js';
 import { parseReply, type ReplyNode } from '../meta/reply-tree.js';
+import { RawClient, encodeCommand } from '../helpers/raw-client.js';
 
 const harness = useHarness();
 
@@ -104,5 +105,23 @@ describe('SLOWLOG', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.match(await h.call('LATENCY', 'LATEST'), /expire-cycle/);
+  });
+
+  it('logs a command that blocked once its wait ends, after the command that served it', async () => {
+    const h = await harness();
+    await h.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    const waiter = await RawClient.connect(h.server.port);
+    waiter.sendRaw(encodeCommand(['BLPOP', 'queue', '0']));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await h.call('SLOWLOG', 'RESET');
+    await h.call('RPUSH', 'queue', 'job');
+    assert.equal(await waiter.readReply(), '*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n');
+    const log = entries(parseReply(await h.call('SLOWLOG', 'GET'))).map(argvOf);
+    assert.deepEqual(log, [
+      ['BLPOP', 'queue', '0'],
+      ['RPUSH', 'queue', 'job'],
+      ['SLOWLOG', 'RESET'],
+    ]);
+    waiter.close();
   });
 });
