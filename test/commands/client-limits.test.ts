@@ -99,6 +99,16 @@ describe('client limits', () => {
     assert.doesNotMatch(await h.call('CLIENT', 'LIST'), /flags=P/);
   });
 
+  it('a client whose query buffer passes client-query-buffer-limit is closed without a reply', async () => {
+    const h = await harness();
+    await h.call('CONFIG', 'SET', 'client-query-buffer-limit', '1mb');
+    const client = await RawClient.connect(h.server.port);
+    client.sendRaw(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n${'v'.repeat(2_000_000)}`);
+    for (let i = 0; i < 100 && !client.isClosed; i++) await sleep(20);
+    assert.equal(client.isClosed, true);
+    assert.equal(await h.call('EXISTS', 'k'), ':0\r\n');
+  });
+
   it('idle clients are closed after timeout, subscribers and monitors are not', async () => {
     const h = await harness({ config: { timeout: '1', hz: '100' } });
     const idle = await RawClient.connect(h.server.port);
