@@ -11,7 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConfigStore } from '../dispatch/services.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { readManifest, ManifestError, type AofFileInfo } from './aof-manifest.js';
+import {
+  AofManifest,
+  readManifest,
+  ManifestError,
+  writeManifest,
+  type AofFileInfo,
+} from './aof-manifest.js';
 import { encodingLimits, loadRdb, looksLikeRdb, RdbLoadError } from './rdb-load.js';
 import type { LogLevel } from './save.js';
 
@@ -48,6 +54,7 @@ export function loadAof(host: AofLoadHost): AofLoadOutcome {
     if (err instanceof ManifestError) throw new AofLoadError(err.message);
     throw err;
   }
+  manifest ??= upgradeOldStyleAof(host, dir, fileName);
   if (manifest === null) return 'not-exist';
   const files: AofFileInfo[] = [...(manifest.base ? [manifest.base] : []), ...manifest.incrs];
   if (files.length === 0) return 'empty';
@@ -71,6 +78,24 @@ export function loadAof(host: AofLoadHost): AofLoadOutcome {
   const seconds = ((performance.now() - started) / 1000).toFixed(3);
   host.log('notice', `DB loaded from append only file: ${seconds} seconds`);
   return 'loaded';
+}
+
+/**
+ * A single-file AOF of Redis before 7.0 (dir/appendfilename, no manifest) becomes the base of a
+ * multi-part AOF, as Redis's aofUpgradePrepare does: moved into appenddirname under its own name
+ * and named by a new manifest.
+ */
+function upgradeOldStyleAof(host: AofLoadHost, dir: string, fileName: string): AofManifest | null {
+  const oldPath = path.join(host.config.get('dir')!, fileName);
+  if (!fs.existsSync(oldPath)) return null;
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = new AofManifest();
+  manifest.base = { name: fileName, seq: 1, type: 'b' };
+  // The manifest first, as Redis: a crash in between leaves the file where it was, not lost.
+  writeManifest(dir, fileName, manifest);
+  fs.renameSync(oldPath, path.join(dir, fileName));
+  host.log('notice', 'Successfully migrated an old-style AOF into the AOF directory');
+  return manifest;
 }
 
 function loadFile(host: AofLoadHost, dir: string, name: string, last: boolean): void {

@@ -235,6 +235,25 @@ describe('the append-only file', () => {
     assert.equal(await b.call('DBSIZE'), ':100001\r\n');
   });
 
+  it('a single-file AOF of Redis 6 becomes the base of a multi-part AOF and loads', async () => {
+    const dir = newDir();
+    const commands = [
+      ['SELECT', 0],
+      ['SET', 'old', 'style'],
+      ['RPUSH', 'l', 1, 2],
+    ];
+    writeFileSync(join(dir, 'appendonly.aof'), commands.map(resp).join(''));
+    const a = await open(dir);
+    assert.equal(await a.call('GET', 'old'), '$5\r\nstyle\r\n');
+    assert.equal(await a.call('LLEN', 'l'), ':2\r\n');
+    assert.equal(
+      manifest(dir),
+      'file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
+    assert.deepEqual(readdirSync(dir).sort(), ['appendonlydir']);
+    execFileSync('redis-check-aof', [join(aofDir(dir), 'appendonly.aof.manifest')]);
+  });
+
   it('aof-timestamp-enabled annotates the file with #TS lines, which loading skips', async () => {
     const dir = newDir();
     const a = await open(dir, { 'aof-timestamp-enabled': 'yes' });
