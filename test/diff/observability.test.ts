@@ -60,6 +60,25 @@ describe('observability against redis-server', () => {
     assert.equal(mask(kvik).slice(0, 60), mask(redis).slice(0, 60));
   });
 
+  it('RESP3 replies of SLOWLOG and LATENCY match', async () => {
+    const pair = await env.pair();
+    await pair.both('HELLO', '3');
+    await pair.sameAll([
+      ['SLOWLOG', 'HELP'],
+      ['SLOWLOG', 'GET', '0'],
+      ['LATENCY', 'RESET'],
+      ['LATENCY', 'LATEST'],
+      ['LATENCY', 'HISTORY', 'command'],
+      ['LATENCY', 'DOCTOR'],
+      ['LATENCY', 'HISTOGRAM', 'nosuch'],
+    ]);
+    const mask = (reply: string) =>
+      reply.replace(/:\d+\r\n/g, ':N\r\n').replace(/%\d+\r\n/g, '%N\r\n');
+    await pair.same('CONFIG', 'RESETSTAT');
+    const { redis, kvik } = await pair.both('LATENCY', 'HISTOGRAM', 'config');
+    assert.equal(mask(kvik), mask(redis));
+  });
+
   it('LATENCY DOCTOR without events says the same', async () => {
     const pair = await env.pair();
     await pair.same('LATENCY', 'RESET');
