@@ -142,6 +142,15 @@ const DIFFERENCES: Difference[] = [
       'Redis does for a library it cannot load (once enable-module-command allows them).',
   },
   {
+    title: 'Latency events',
+    commands: ['latency|latest', 'latency|history', 'latency|graph', 'latency|doctor'],
+    text:
+      'The latency monitor records the events Kvik has: command, fast-command and expire-cycle. ' +
+      'Events of work Kvik does without fork or blocking file calls (fork, aof-fsync-always, ' +
+      'aof-write ...) never occur, and LATENCY DOCTOR gives only the advice for the events it ' +
+      'records (it has no transparent huge pages check).',
+  },
+  {
     title: 'Snapshots without fork',
     commands: ['bgsave', 'bgrewriteaof', 'debug'],
     text:
