@@ -67,6 +67,13 @@ const MEMORY_PARAMS = new Set([
   'lazyfree-lazy-eviction',
 ]);
 
+/** Which listeners to open or reopen: the plain ones, the TLS ones. */
+interface ListenerKinds {
+  plain: boolean;
+  tls: boolean;
+}
+const BOTH_KINDS: ListenerKinds = { plain: true, tls: true };
+
 /** The tls-* parameters that make the TLS context (tls-port rebinds instead). */
 const TLS_CONTEXT_PARAMS = new Set([
   'tls-cert-file',
@@ -308,18 +315,19 @@ export class KvikServer implements ServerServices {
 
   /** The port and bind addresses the listeners serve (what a failed rebind goes back to). */
   private boundPort = 0;
+  private boundTlsPort = 0;
   private boundBind = '';
 
   /**
    * Listens on every configured address ("-" marks an optional one); port 0 picks a free port,
    * which is recorded back into the config. Nothing is kept open if one address fails.
    */
-  private async openListeners(): Promise<void> {
+  private async openListeners(which: ListenerKinds = BOTH_KINDS): Promise<void> {
     const port = this.config.numberValue('port');
     const tlsPort = this.config.numberValue('tls-port');
-    const tlsOptions = tlsPort > 0 ? tlsServerOptions(this.config) : null;
+    const tlsOptions = tlsPort > 0 && which.tls ? tlsServerOptions(this.config) : null;
     // As in Redis, port 0 beside a TLS port means no plain listener (alone it picks a free port).
-    const plain = port !== 0 || tlsPort === 0;
+    const plain = which.plain && (port !== 0 || tlsPort === 0);
     const opened: net.Server[] = [];
     let boundPort = port;
     try {
@@ -344,7 +352,8 @@ export class KvikServer implements ServerServices {
     }
     this.listeners.push(...opened);
     if (boundPort !== port) this.config.load('port', String(boundPort));
-    this.boundPort = boundPort;
+    if (which.plain) this.boundPort = boundPort;
+    if (which.tls) this.boundTlsPort = tlsPort;
     this.boundBind = this.config.get('bind')!;
   }
 
@@ -655,7 +664,7 @@ export class KvikServer implements ServerServices {
       (name === 'port' || name === 'bind' || name === 'tls-port') &&
       this.listeners.length > 0
     ) {
-      void this.rebind();
+      void this.rebind({ plain: name !== 'tls-port', tls: name !== 'port' });
     }
   }
 
@@ -725,14 +734,18 @@ export class KvikServer implements ServerServices {
    * asynchronous in Node, so CONFIG SET port/bind has already answered: on failure the old
    * listeners stay and the parameters are put back to what they serve.
    */
-  private async rebind(): Promise<void> {
-    const previous = this.listeners.splice(0);
-    const [oldPort, oldBind] = [String(this.boundPort), this.boundBind];
+  private async rebind(which: ListenerKinds): Promise<void> {
+    const previous = this.listeners.filter((l) =>
+      l instanceof tls.Server ? which.tls : which.plain,
+    );
+    for (const listener of previous) this.listeners.splice(this.listeners.indexOf(listener), 1);
+    const [oldPort, oldTlsPort, oldBind] = [this.boundPort, this.boundTlsPort, this.boundBind];
     try {
-      await this.openListeners();
+      await this.openListeners(which);
     } catch {
       this.listeners.push(...previous);
-      this.config.load('port', oldPort);
+      this.config.load('port', String(oldPort));
+      this.config.load('tls-port', String(oldTlsPort));
       this.config.load('bind', oldBind);
       return;
     }
@@ -814,7 +827,11 @@ export class KvikServer implements ServerServices {
     if (this.debug.activeExpire && !this.scripting.busy) {
       const started = performance.now();
       this.activeExpire.run(1000 / this.hz, this.config.numberValue('active-expire-effort'));
-      this.observability.latencySample('expire-cycle', performance.now() - started, this.keyspace.clock.now());
+      this.observability.latencySample(
+        'expire-cycle',
+        performance.now() - started,
+        this.keyspace.clock.now(),
+      );
       // Expired keys may have waiters to tell (a blocked XREADGROUP's stream), as beforeSleep does.
       this.blocking.serveReadyKeys();
     }

@@ -157,6 +157,24 @@ describe('TLS', () => {
     assert.equal(tls12, 'refused');
   });
 
+  it('CONFIG SET tls-port moves the TLS listener, CONFIG SET port the plain one only', async () => {
+    const { server, tlsPort } = await tlsServer({});
+    const plain = await RawClient.connect(server.port);
+    const newTlsPort = await freePort();
+    assert.equal(await plain.call('CONFIG', 'SET', 'tls-port', String(newTlsPort)), '+OK\r\n');
+    const newPort = await freePort();
+    assert.equal(await plain.call('CONFIG', 'SET', 'port', String(newPort)), '+OK\r\n');
+    plain.close();
+    for (let i = 0; i < 50 && (await redisCli(newTlsPort, 'client', 'PING')) !== 'PONG'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(await redisCli(newTlsPort, 'client', 'PING'), 'PONG');
+    assert.notEqual(await redisCli(tlsPort, 'client', 'PING'), 'PONG');
+    const moved = await RawClient.connect(newPort);
+    assert.equal(await moved.call('PING'), '+PONG\r\n');
+    moved.close();
+  });
+
   it('ioredis connects over TLS with its tls options', async () => {
     const { tlsPort } = await tlsServer({});
     const client = new Redis({
