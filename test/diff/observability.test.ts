@@ -85,6 +85,20 @@ describe('observability against redis-server', () => {
     await pair.same('LATENCY', 'DOCTOR');
   });
 
+  it('MONITOR, SLOWLOG and LATENCY are refused to a user without the admin category', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['ACL', 'SETUSER', 'watcher', 'on', 'nopass', '+@all', '-@admin'],
+      ['AUTH', 'watcher', 'any'],
+      ['MONITOR'],
+      ['SLOWLOG', 'GET'],
+      ['LATENCY', 'LATEST'],
+      ['SLOWLOG', 'HELP'],
+      ['AUTH', 'default', 'any'],
+      ['ACL', 'DELUSER', 'watcher'],
+    ]);
+  });
+
   it('MONITOR lines match once the timestamp and port are masked', async () => {
     const pair = await env.pair();
     await pair.same('MONITOR');
