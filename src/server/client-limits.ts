@@ -4,6 +4,7 @@
  * soft seconds, is disconnected. A subscriber that stops reading is dropped this way instead of
  * making the server hold every message for it.
  */
+import type { Clock } from '../keyspace/keyspace.js';
 import type { Config } from './config.js';
 import type { OutputBufferClass, OutputBufferLimits } from './config-special.js';
 
@@ -34,14 +35,15 @@ export class OutputBufferLimiter {
   }
 
   /** Whether a client with `used` bytes of pending output must be disconnected now. */
-  reached(client: LimitedClient, used: number, nowMs: number): boolean {
+  reached(client: LimitedClient, used: number, clock: Clock): boolean {
     const limit = this.limits.get(client.outputBufferClass)!;
     if (limit.hard > 0 && used >= limit.hard) return true;
     if (limit.soft === 0 || used < limit.soft) {
       client.softLimitSince = 0;
       return false;
     }
-    const now = Math.floor(nowMs / 1000);
+    // The clock is read only here: below its limits a client costs no clock reading.
+    const now = Math.floor(clock.now() / 1000);
     if (client.softLimitSince === 0) {
       client.softLimitSince = now;
       return false;

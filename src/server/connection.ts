@@ -147,8 +147,8 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
    */
   private overOutputLimit(): boolean {
     if (this.droppedForOutput) return true;
-    const now = this.server.keyspace.clock.now();
-    if (!this.server.outputLimits.reached(this, this.outputBytes, now)) return false;
+    const clock = this.server.keyspace.clock;
+    if (!this.server.outputLimits.reached(this, this.outputBytes, clock)) return false;
     this.droppedForOutput = true;
     this.reply.out = '';
     this.server.log(
