@@ -130,6 +130,8 @@ export class RdbPersistence {
   /** Starts a background save (Redis's rdbSaveBackground); false when one cannot start. */
   startBackground(): boolean {
     if (this.running !== null || this.otherSnapshotRunning()) return false;
+    // One snapshot at a time: another user of the walk (a replica's full sync) may hold it.
+    if (this.host.keyspace.copyOnWrite !== null) return false;
     const keyspace = this.host.keyspace;
     this.lastBgsaveTry = keyspace.clock.now();
     this.scheduled = false;
