@@ -303,6 +303,10 @@ export class KvikServer implements ServerServices {
     this.applyNotifyConfig();
     this.applyKeyspaceConfig();
     this.applyMemoryConfig();
+    // Parameters from the config file or the command line (loading them notifies nobody).
+    this.observability.configChanged();
+    this.outputLimits.configChanged();
+    this.latencyTracking = this.config.boolValue('latency-tracking');
     await this.scripting.start();
     if (this.loadOnStart) this.persistence.loadAtStartup();
     await this.openListeners();

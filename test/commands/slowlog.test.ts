@@ -34,6 +34,14 @@ describe('SLOWLOG', () => {
     assert.equal(name, 'me');
   });
 
+  it('takes slowlog-log-slower-than and slowlog-max-len from the startup config', async () => {
+    const h = await harness({
+      config: { 'slowlog-log-slower-than': '0', 'slowlog-max-len': '2' },
+    });
+    for (let i = 0; i < 5; i++) await h.call('PING');
+    assert.equal(await h.call('SLOWLOG', 'LEN'), ':2\r\n');
+  });
+
   it('trims to 32 arguments and 128 bytes, and redacts AUTH and CONFIG SET requirepass', async () => {
     const h = await harness();
     await h.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
