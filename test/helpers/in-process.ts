@@ -53,6 +53,9 @@ export function useHarness(): (options?: HarnessOptions) => Promise<Harness> {
 async function startHarness(options: HarnessOptions): Promise<Harness> {
   const clock = new ManualClock(START);
   const server = new KvikServer({ clock, random: options.random });
+  // No save rules, as startServer: a moved clock or a FLUSHALL would otherwise write dump.rdb
+  // into the working directory.
+  server.config.load('save', '');
   for (const [name, value] of Object.entries(options.config ?? {})) server.config.load(name, value);
   server.config.load('bind', '127.0.0.1');
   server.config.load('port', '0');
