@@ -136,6 +136,18 @@ describe('SAVE, BGSAVE and loading at start', () => {
     assert.equal(await a.call('BGSAVE', 'FOO'), '-ERR syntax error\r\n');
     await until(async () => (await infoField(a.call, 'aof_rewrites')) === '1', 'the rewrite');
     assert.match(await a.call('LASTSAVE'), /^:\d+\r\n$/);
+    // And the other way round: a BGSAVE while the AOF is rewritten.
+    assert.equal(
+      await a.call('BGREWRITEAOF'),
+      '+Background append only file rewriting started\r\n',
+    );
+    assert.equal(
+      await a.call('BGSAVE'),
+      "-ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n",
+    );
+    assert.equal(await a.call('BGSAVE', 'SCHEDULE'), '+Background saving scheduled\r\n');
+    assert.equal(await infoField(a.call, 'rdb_bgsave_in_progress'), '0');
+    await until(async () => (await infoField(a.call, 'rdb_saves')) === '2', 'the scheduled save');
   });
 
   it('INFO persistence has redis-server fields, in its order', async () => {
