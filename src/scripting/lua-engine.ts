@@ -158,11 +158,12 @@ export class LuaRuntime {
     );
   }
 
-  /** The wasm memory as bytes (a new view after the memory grew). */
+  /**
+   * The wasm memory as bytes (a new view after the memory grew: growing detaches the old buffer,
+   * which leaves the old view empty, a cheaper test than reading memory.buffer each time).
+   */
   bytes(): Uint8Array {
-    if (this.heap.byteLength === 0 || this.heap.buffer !== this.memory.buffer) {
-      this.heap = new Uint8Array(this.memory.buffer);
-    }
+    if (this.heap.byteLength === 0) this.heap = new Uint8Array(this.memory.buffer);
     return this.heap;
   }
 

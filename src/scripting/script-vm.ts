@@ -170,14 +170,20 @@ export class ScriptVM {
     api.lua_settop(T, 0);
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
-    let nargs = 1;
-    if (kind !== 'library') {
-      api.lua_pushinteger(T, BigInt(keys.length));
-      for (let i = 0; i < keys.length; i++) this.lua.pushString(T, keys[i]);
-      for (let i = 0; i < args.length; i++) this.lua.pushString(T, args[i]);
-      nargs += 1 + keys.length + args.length;
+    if (kind === 'library') return this.resumeWith(1);
+    this.pushArray(T, keys);
+    this.pushArray(T, args);
+    return this.resumeWith(3);
+  }
+
+  /** Pushes a new table {strings[0], strings[1], ...} (built here: cheaper than in Lua). */
+  private pushArray(T: LuaPtr, strings: readonly string[]): void {
+    const api = this.lua.api;
+    api.lua_createtable(T, strings.length, 0);
+    for (let i = 0; i < strings.length; i++) {
+      this.lua.pushString(T, strings[i]);
+      api.lua_rawseti(T, -2, BigInt(i + 1));
     }
-    return this.resumeWith(nargs);
   }
 
   resume(): RunStatus {

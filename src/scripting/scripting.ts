@@ -15,7 +15,7 @@ import type { BlockRequest, ServerServices } from '../dispatch/services.js';
 import type { Command } from '../dispatch/table.js';
 import type { ErrorSink } from '../resp/reply.js';
 import { Err } from '../dispatch/errors.js';
-import { parseInt64 } from '../dispatch/numbers.js';
+import { parseInteger } from '../dispatch/numbers.js';
 import { LuaRuntime } from './lua-engine.js';
 import { writeLuaValue } from './lua-to-reply.js';
 import { IGNORE_STATS } from './reply-to-lua.js';
@@ -75,6 +75,16 @@ export class Scripting {
   private scriptCtx: CommandContext | null = null;
 
   constructor(private readonly deps: ScriptingDeps) {}
+
+  /** A command a script called was refused: its error is counted, as the gate counts one. */
+  private readonly commandRejected = (
+    scriptCtx: CommandContext,
+    command: Command | null,
+    error: string,
+  ): void => {
+    this.deps.server.onErrorReply(error);
+    this.deps.commandRejected(scriptCtx, command);
+  };
 
   /** Loads the interpreter (asynchronous: WebAssembly). */
   async start(): Promise<void> {
@@ -190,8 +200,12 @@ export class Scripting {
     let sha: string;
     let script: CachedScript | undefined;
     if (bySha) {
-      sha = lowerSha(argv[1]);
+      sha = argv[1];
       script = this.scripts.get(sha);
+      if (script === undefined) {
+        sha = lowerSha(sha);
+        script = this.scripts.get(sha);
+      }
       if (script === undefined) return ctx.reply.error(Err.noScript);
     } else {
       const loaded = this.load(argv[1]);
@@ -293,10 +307,7 @@ export class Scripting {
       ctx,
       argv,
       this.ready(this.scriptCtx),
-      (scriptCtx, command, error) => {
-        this.deps.server.onErrorReply(error);
-        this.deps.commandRejected(scriptCtx, command);
-      },
+      this.commandRejected,
       threshold,
       canSuspend,
     );
@@ -357,11 +368,12 @@ export class Scripting {
 
 /** The key count of argv[2]: a number of keys, or the error to reply. */
 function splitKeys(argv: readonly string[], notANumber: string): number | string {
-  const n = parseInt64(argv[2]);
+  // A number beyond 2^53 is imprecise, but as far out of range as the exact one.
+  const n = parseInteger(argv[2]);
   if (n === null) return notANumber;
-  if (n > BigInt(argv.length - 3)) return Err.tooManyKeys;
-  if (n < 0n) return Err.negativeKeys;
-  return Number(n);
+  if (n > argv.length - 3) return Err.tooManyKeys;
+  if (n < 0) return Err.negativeKeys;
+  return n;
 }
 
 function lowerSha(sha: string): string {

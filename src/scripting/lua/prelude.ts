@@ -313,18 +313,17 @@ function entry.compile(code, chunkname, library)
   return f, err
 end
 
---- Runs a compiled script with KEYS and ARGV: true and its first result, or false and the error.
-function entry.run_script(f, nkeys, ...)
-  local n = select('#', ...)
-  rawset(G, 'KEYS', tmove({ ... }, 1, nkeys, 1, {}))
-  rawset(G, 'ARGV', tmove({ ... }, nkeys + 1, n, 1, {}))
+--- Runs a compiled script with the KEYS and ARGV tables (built by the host): true and its first
+--- result, or false and the error.
+function entry.run_script(f, keys, argv)
+  rawset(G, 'KEYS', keys)
+  rawset(G, 'ARGV', argv)
   return xpcall(f, error_handler)
 end
 
 --- Runs a registered function with its keys and arguments tables.
-function entry.run_function(f, nkeys, ...)
-  local n = select('#', ...)
-  return xpcall(f, error_handler, tmove({ ... }, 1, nkeys, 1, {}), tmove({ ... }, nkeys + 1, n, 1, {}))
+function entry.run_function(f, keys, args)
+  return xpcall(f, error_handler, keys, args)
 end
 
 --- The bytes the Lua heap of this state holds (INFO's used_memory_vm_*).
