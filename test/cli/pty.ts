@@ -72,13 +72,20 @@ export class PtySession {
     return this.waitFor(found, String(text), from);
   }
 
-  /** Types a line and waits for `reply`, then for `prompt` to be drawn again after it. */
+  /**
+   * Types a line and waits for `reply`, then for `prompt` to be drawn again after it. The reply
+   * is looked for after the line ends on screen ("\r\n"): the line editor's redraws of the typed
+   * text may contain it too, and typing on before the command ran would race redis-cli, whose
+   * line editor discards type-ahead when it next enters raw mode.
+   */
   async command(line: string, reply: string, prompt: string): Promise<void> {
     const from = this.output.length;
     this.type(`${line}\r`);
     await this.waitFor(
       (output) => {
-        const at = output.indexOf(reply);
+        const submitted = output.indexOf('\r\n');
+        if (submitted < 0) return false;
+        const at = output.indexOf(reply, submitted);
         return at >= 0 && output.indexOf(prompt, at) >= 0;
       },
       `${JSON.stringify(reply)} then the prompt after ${JSON.stringify(line)}`,
