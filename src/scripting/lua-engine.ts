@@ -81,6 +81,7 @@ export interface LuaApi {
   lua_pushnumber(L: LuaPtr, n: number): void;
   lua_pushinteger(L: LuaPtr, n: bigint): void;
   lua_pushlstring(L: LuaPtr, s: number, len: number): number;
+  lua_stringtonumber(L: LuaPtr, s: number): number;
   lua_pushboolean(L: LuaPtr, b: number): void;
   lua_pushlightuserdata(L: LuaPtr, p: number): void;
   lua_pushcclosure(L: LuaPtr, fn: number, n: number): void;
@@ -179,6 +180,20 @@ export class LuaRuntime {
       Buffer.from(heap.buffer, heap.byteOffset + at, length).latin1Write(s, 0, length);
     }
     this.api.lua_pushlstring(L, at, length);
+  }
+
+  /**
+   * Pushes the integer written in decimal digits (within int64), as Lua's own conversion reads
+   * it: cheaper than making the BigInt lua_pushinteger takes.
+   */
+  pushIntegerDigits(L: LuaPtr, digits: string): void {
+    const length = digits.length;
+    if (length >= this.scratchSize) this.ensureScratch(length + 1);
+    const heap = this.bytes();
+    const at = this.scratch;
+    for (let i = 0; i < length; i++) heap[at + i] = digits.charCodeAt(i);
+    heap[at + length] = 0;
+    this.api.lua_stringtonumber(L, at);
   }
 
   /** The string (or number, converted in place as lua_tolstring does) at idx, as latin1. */

@@ -59,7 +59,7 @@ class ReplyReader {
     const line = this.line();
     switch (type) {
       case 58 /* : */:
-        api.lua_pushinteger(S, toBigInt(line));
+        lua.pushIntegerDigits(S, line);
         return;
       case 36 /* $ */: {
         const length = Number(line);
@@ -164,11 +164,6 @@ class ReplyReader {
     this.pos = end + 2;
     return line;
   }
-}
-
-/** An integer reply's digits as a BigInt (through a Number when exact: much cheaper). */
-function toBigInt(digits: string): bigint {
-  return digits.length < 16 ? BigInt(Number(digits)) : BigInt(digits);
 }
 
 function parseDouble(text: string): number {
