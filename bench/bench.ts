@@ -1,201 +1,85 @@
 /**
  * Kvik against redis-server, side by side in one run (run it with `npm run bench`).
  *
- * Starts a reference redis-server and the built Kvik (dist/main.js) on free ports, then runs
- * redis-benchmark on each, test by test and alternating which goes first, REPS times; before
+ * Starts a reference redis-server and the built Kvik (dist/main.js) on free ports, then runs every
+ * throughput case on each, test by test and alternating which goes first, REPS times; before
  * every run it waits for the machine to be idle, so that one server still digesting a run (or
  * other work on the machine) does not slow the other. Reports medians: requests per second and
- * their ratio, p50 and p99 latency and their ratio, then the memory of 1M keys with 16-byte
- * values (process RSS per key). Writes bench/RESULTS.md and prints the same table.
+ * their ratio, p50 and p99 latency and their ratio, each against its issue's target. Then the
+ * memory of 1M keys with 16-byte values (process RSS per key) and the families that need their
+ * own servers and datasets. Writes bench/RESULTS.md, one section per issue, and prints it.
  *
- * The pub/sub, scripting and transaction cases (APP_TESTS): PUBLISH to 1 and to 100 subscribers
- * (raw sockets in this process that read and drop every message: bench/workloads.ts) and EVALSHA
- * of `return redis.call('INCR', KEYS[1])` run as redis-benchmark custom commands. MULTI + five
- * commands + EXEC cannot be one redis-benchmark request (a custom command is one command), so
- * bench/workloads.ts sends each transaction in one write from CLIENTS connections and waits for
- * its EXEC reply before the next; the same driver measures both servers, so the ratio is fair
- * while the absolute figures include the driver's own cost.
+ * The families, one file each:
+ *   strings (here): P1_TESTS not in COLLECTION_TESTS, PIPE_TESTS, the 1M-key memory test
+ *   bench/collections.ts  issue 3: list/set/hash/zset redis-benchmark tests, a 1M-member sorted
+ *                         set (time per op, memory), memory of 100k small hashes
+ *   bench/stream.ts       issue 4: XADD, XREADGROUP, PFADD, PFCOUNT; memory of a 1M-entry stream
+ *   bench/app.ts          issue 5: PUBLISH, EVALSHA, MULTI/EXEC
+ *   bench/persistence.ts  issue 7: SAVE, restart, latency under BGSAVE, SET with the AOF on
+ * Each file's header lists its own environment variables.
  *
  * Environment (defaults):
  *   REPS=3 CLIENTS=50 P1_N=200000 PIPE_N=2000000 PIPE_DEPTH=16
- *   P1_TESTS=ping_mbulk,set,get,incr,mset  PIPE_TESTS=set,get
- *   APP_TESTS=publish1,publish100,evalsha,multi5  APP_N=100000
- *   TX_DEPTH=1 (transactions per write in the MULTI case; deeper keeps the driver, a Node process
- *   that shares the machine, from being what limits both servers)
+ *   P1_TESTS=ping_mbulk,set,get,incr,mset,<COLLECTION_TESTS>  PIPE_TESTS=set,get
  *   WARMUP=1 (0 skips the unmeasured first run of each test on each server: Kvik's JIT compiles
  *   its hot path during the first requests, which a long-running server has long done)
  *   MEM_TEST=1 (0 skips the 1M-key memory test)  MEM_KEYS=1000000
+ *   FAMILIES=collections,stream,persistence (the parts with their own datasets; empty skips them)
  *   IDLE_PCT=20 IDLE_WAIT=60 (seconds to wait for CPU use under IDLE_PCT before each run)
  *   REDIS_SERVER_BIN, REDIS_BENCHMARK_BIN, REDIS_CLI_BIN  RESULTS=bench/RESULTS.md
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { subscribers, transactions, type Sample } from './workloads.js';
+import { APP_N, APP_SECTION, APP_TARGET, appTests } from './app.js';
+import { COLLECTION_SECTION, COLLECTION_TESTS, collections } from './collections.js';
+import {
+  benchmark,
+  CLIENTS,
+  cli,
+  fmt,
+  IDLE_RULE,
+  judged,
+  log,
+  median,
+  REDIS_BENCHMARK,
+  REPS,
+  rssBytes,
+  run,
+  sleep,
+  startServer,
+  waitIdle,
+  type BenchTest,
+  type Sample,
+  type Server,
+} from './common.js';
+import { PERSISTENCE_SECTION, persistence } from './persistence.js';
+import { STREAM_SECTION, streamMemory, streamTests } from './stream.js';
 
-const run = promisify(execFile);
 const env = process.env;
-const REPS = Number(env.REPS ?? 3);
-const CLIENTS = Number(env.CLIENTS ?? 50);
 const P1_N = Number(env.P1_N ?? 200_000);
 const PIPE_N = Number(env.PIPE_N ?? 2_000_000);
 const PIPE_DEPTH = Number(env.PIPE_DEPTH ?? 16);
-const P1_TESTS = (env.P1_TESTS ?? 'ping_mbulk,set,get,incr,mset').split(',').filter(Boolean);
-const PIPE_TESTS = (env.PIPE_TESTS ?? 'set,get').split(',').filter(Boolean);
-const APP_TESTS = (env.APP_TESTS ?? 'publish1,publish100,evalsha,multi5')
+const P1_TESTS = (env.P1_TESTS ?? ['ping_mbulk,set,get,incr,mset', ...COLLECTION_TESTS].join(','))
   .split(',')
   .filter(Boolean);
-const APP_N = Number(env.APP_N ?? 100_000);
-const TX_DEPTH = Number(env.TX_DEPTH ?? 1);
+const PIPE_TESTS = (env.PIPE_TESTS ?? 'set,get').split(',').filter(Boolean);
 const WARMUP = (env.WARMUP ?? '1') === '1';
 const MEM_TEST = (env.MEM_TEST ?? '1') === '1';
 const MEM_KEYS = Number(env.MEM_KEYS ?? 1_000_000);
-const IDLE_PCT = Number(env.IDLE_PCT ?? 20);
-const IDLE_WAIT = Number(env.IDLE_WAIT ?? 60);
-const REDIS_SERVER = env.REDIS_SERVER_BIN ?? 'redis-server';
-const REDIS_BENCHMARK = env.REDIS_BENCHMARK_BIN ?? 'redis-benchmark';
-const REDIS_CLI = env.REDIS_CLI_BIN ?? 'redis-cli';
+const FAMILIES = (env.FAMILIES ?? 'collections,stream,persistence').split(',').filter(Boolean);
 const RESULTS = env.RESULTS ?? 'bench/RESULTS.md';
 
-/** Targets from the project's issue: throughput ratio at least, latency and memory ratio at most. */
-const TARGETS: Record<string, number> = { P1: 1.0, P16: 0.8, app: 0.7, p99: 1.2, memory: 1.2 };
+const STRING_SECTION = 'Strings and the core path';
+/** Targets of the core issue: throughput ratio at least, latency and memory ratio at most. */
+const TARGETS = { P1: 1.0, P16: 0.8, p99: 1.2, memory: 1.2 };
 
-interface Server {
-  name: 'redis' | 'kvik';
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
+const THROUGHPUT_HEADER =
+  `| test | redis-server rps | Kvik rps | Kvik / redis | p50 ms redis / Kvik | p99 ms redis / Kvik | p99 ratio (≤ ${TARGETS.p99}) |\n` +
+  `| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
+const MEMORY_HEADER = `| memory | redis-server | Kvik | Kvik / redis |\n| --- | ---: | ---: | ---: |\n`;
 
-/** One benchmark case: how to measure it on a server, and its throughput target. */
-interface BenchTest {
-  label: string;
-  n: number;
-  target: number;
-  /** The p99 ratio is judged for requests sent one at a time. */
-  judgeP99: boolean;
-  measure(server: Server, n: number): Promise<Sample>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run(REDIS_CLI, ['-p', String(port), ...args], { timeout: 30_000 });
-  return stdout.trim();
-}
-
-async function waitForPing(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await cli(port, 'PING')) === 'PONG') return;
-    } catch {
-      // not up yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`nothing answers PING on port ${port}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function startProcess(
-  name: Server['name'],
-  command: string,
-  args: string[],
-  port: number,
-): Promise<Server> {
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitForPing(port);
-  return {
-    name,
-    port,
-    pid: child.pid as number,
-    stop: async () => {
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-
-/** Whole-machine CPU use over `ms`, from /proc/stat. */
-async function cpuBusyPercent(ms: number): Promise<number> {
-  const read = () => {
-    const fields = readFileSync('/proc/stat', 'latin1')
-      .split('\n')[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9);
-    const values = fields.map(Number);
-    const idle = values[3] + values[4];
-    return { total: values.reduce((a, b) => a + b, 0), idle };
-  };
-  const a = read();
-  await sleep(ms);
-  const b = read();
-  const total = b.total - a.total;
-  return total > 0 ? (100 * (total - (b.idle - a.idle))) / total : 0;
-}
-
-async function waitIdle(): Promise<void> {
-  const deadline = Date.now() + IDLE_WAIT * 1000;
-  while (Date.now() < deadline) {
-    if ((await cpuBusyPercent(500)) < IDLE_PCT) return;
-  }
-  process.stderr.write(`# warning: CPU still over ${IDLE_PCT}% busy; measuring anyway\n`);
-}
-
-/**
- * One redis-benchmark run of `what` (`-t name`, or a command and its arguments): requests per
- * second and latency percentiles (ms).
- */
-async function benchmark(
-  server: Server,
-  what: string[],
-  n: number,
-  pipeline: number,
-): Promise<Sample> {
-  await waitIdle();
-  const args = ['-p', String(server.port), '-c', String(CLIENTS), '-n', String(n)];
-  args.push('-P', String(pipeline), '--csv', ...what);
-  const { stdout } = await run(REDIS_BENCHMARK, args, { timeout: 600_000, maxBuffer: 1 << 20 });
-  // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-  const row = stdout
-    .trim()
-    .split('\n')
-    .filter((line) => !line.startsWith('"test"'))
-    .pop();
-  if (row === undefined) throw new Error(`no result from redis-benchmark ${args.join(' ')}`);
-  const cells = row.split(',').map((c) => c.replace(/"/g, ''));
-  return { rps: Number(cells[1]), p50: Number(cells[4]), p99: Number(cells[6]) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-  const kb = /VmRSS:\s+(\d+)/.exec(status);
-  return kb ? Number(kb[1]) * 1024 : NaN;
-}
-
-/** Loads MEM_KEYS keys with 16-byte values (as the issue's memory target says); RSS per key. */
+/** Loads MEM_KEYS keys with 16-byte values (as the core issue's memory target says); RSS per key. */
 async function memoryPerKey(server: Server): Promise<{ keys: number; perKey: number }> {
   await cli(server.port, 'FLUSHALL');
   await waitIdle();
@@ -217,173 +101,153 @@ function machine(): string {
   return `${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model.trim() ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`;
 }
 
-function fmt(n: number, digits = 2): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+function stringTests(): BenchTest[] {
+  const collection = new Set(COLLECTION_TESTS);
+  return [
+    ...P1_TESTS.map((t) => ({
+      section: collection.has(t) ? COLLECTION_SECTION : STRING_SECTION,
+      label: t.toUpperCase(),
+      n: P1_N,
+      target: TARGETS.P1,
+      judgeP99: true,
+      measure: (server: Server, n: number) => benchmark(server, ['-t', t], n, 1),
+    })),
+    ...PIPE_TESTS.map((t) => ({
+      section: STRING_SECTION,
+      label: `${t.toUpperCase()} -P ${PIPE_DEPTH}`,
+      n: PIPE_N,
+      target: TARGETS.P16,
+      judgeP99: false,
+      measure: (server: Server, n: number) => benchmark(server, ['-t', t], n, PIPE_DEPTH),
+    })),
+  ];
 }
 
-const CHANNEL = 'bench-channel';
-
-/** Runs `measure` while `count` subscribers listen on CHANNEL. */
-function withSubscribers(count: number, measure: BenchTest['measure']): BenchTest['measure'] {
-  return async (server, n) => {
-    const disconnect = await subscribers(server.port, count, CHANNEL);
-    try {
-      return await measure(server, n);
-    } finally {
-      disconnect();
-    }
+/** Every throughput test on both servers, REPS interleaved repetitions: one table row per test. */
+async function throughput(tests: BenchTest[], servers: Server[]): Promise<Map<BenchTest, string>> {
+  const samples = new Map<BenchTest, Record<Server['name'], Sample[]>>();
+  for (const t of tests) samples.set(t, { redis: [], kvik: [] });
+  const runOnce = async (t: BenchTest, server: Server, n: number) => {
+    await t.prepare?.(server, n);
+    return t.measure(server, n);
   };
-}
-
-/** The APP_TESTS cases; EVALSHA's script is loaded into both servers first. */
-async function appTests(servers: Server[]): Promise<BenchTest[]> {
-  const publish: BenchTest['measure'] = (server, n) =>
-    benchmark(server, ['PUBLISH', CHANNEL, 'a-short-message'], n, 1);
-  let sha = '';
-  for (const server of servers) {
-    sha = await cli(server.port, 'SCRIPT', 'LOAD', "return redis.call('INCR', KEYS[1])");
+  if (WARMUP) {
+    log('# warm-up (not measured)');
+    for (const t of tests) for (const server of servers) await runOnce(t, server, t.n / 10);
   }
-  const cases: Record<string, Omit<BenchTest, 'n' | 'target' | 'judgeP99'>> = {
-    publish1: { label: 'PUBLISH, 1 subscriber', measure: withSubscribers(1, publish) },
-    publish100: { label: 'PUBLISH, 100 subscribers', measure: withSubscribers(100, publish) },
-    evalsha: {
-      label: 'EVALSHA INCR',
-      measure: (server, n) => benchmark(server, ['EVALSHA', sha, '1', 'bench:counter'], n, 1),
-    },
-    multi5: {
-      label: `MULTI + 5 + EXEC${TX_DEPTH > 1 ? ` -P ${TX_DEPTH}` : ''}`,
-      measure: async (server, n) => {
-        await waitIdle();
-        return transactions(server.port, CLIENTS, n, TX_DEPTH);
-      },
-    },
-  };
-  return APP_TESTS.map((name) => {
-    const found = cases[name];
-    if (found === undefined) throw new Error(`unknown APP_TESTS case ${name}`);
-    return { ...found, n: APP_N, target: TARGETS.app, judgeP99: true };
-  });
+  for (let rep = 0; rep < REPS; rep++) {
+    log(`# repetition ${rep + 1} of ${REPS}`);
+    for (const server of servers) await cli(server.port, 'FLUSHALL');
+    for (const t of tests) {
+      // Alternate which server goes first, so neither always runs on a warmer machine.
+      const order = rep % 2 === 0 ? servers : [...servers].reverse();
+      for (const server of order) {
+        const sample = await runOnce(t, server, t.n);
+        samples.get(t)![server.name].push(sample);
+        log(`  ${t.label} ${server.name}: ${sample.rps.toFixed(0)} rps, p99 ${sample.p99} ms`);
+      }
+    }
+  }
+  const rows = new Map<BenchTest, string>();
+  for (const t of tests) {
+    const s = samples.get(t)!;
+    const [r, k] = [s.redis, s.kvik].map((list) => ({
+      rps: median(list.map((x) => x.rps)),
+      p50: median(list.map((x) => x.p50)),
+      p99: median(list.map((x) => x.p99)),
+    }));
+    const p99Ratio = k.p99 / r.p99;
+    const p99Verdict = t.judgeP99 ? (p99Ratio <= TARGETS.p99 ? ' ✓' : ' ✗') : '';
+    rows.set(
+      t,
+      `| ${t.label} | ${r.rps.toFixed(0)} | ${k.rps.toFixed(0)} | ${judged(k.rps / r.rps, t.target, true)} | ` +
+        `${fmt(r.p50, 3)} / ${fmt(k.p50, 3)} | ${fmt(r.p99, 3)} / ${fmt(k.p99, 3)} | ${fmt(p99Ratio)}${p99Verdict} |`,
+    );
+  }
+  return rows;
+}
+
+/** The throughput table of one section (empty when none of its tests ran). */
+function throughputTable(section: string, rows: Map<BenchTest, string>): string {
+  const own = [...rows].filter(([t]) => t.section === section).map(([, row]) => row);
+  return own.length > 0 ? THROUGHPUT_HEADER + own.join('\n') + '\n' : '';
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(os.tmpdir(), 'kvik-bench-'));
-  const redisPort = await freePort();
-  const kvikPort = await freePort();
-  const redis = await startProcess(
-    'redis',
-    REDIS_SERVER,
-    [
-      '--port',
-      String(redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    redisPort,
-  );
-  const kvik = await startProcess(
-    'kvik',
-    process.execPath,
-    ['dist/main.js', 'server', '--port', String(kvikPort), '--bind', '127.0.0.1'],
-    kvikPort,
-  );
-  const redisVersion = /redis_version:(\S+)/.exec(await cli(redisPort, 'INFO', 'server'))?.[1];
+  const redis = await startServer('redis', join(dir, 'main-redis'));
+  const kvik = await startServer('kvik', join(dir, 'main-kvik'));
+  const servers = [redis, kvik];
+  const redisVersion = /redis_version:(\S+)/.exec(await cli(redis.port, 'INFO', 'server'))?.[1];
   const benchmarkVersion = (await run(REDIS_BENCHMARK, ['--version'])).stdout.trim();
+  const sections: string[] = [];
   try {
-    const tests: BenchTest[] = [
-      ...P1_TESTS.map((t) => ({
-        label: t.toUpperCase(),
-        n: P1_N,
-        target: TARGETS.P1,
-        judgeP99: true,
-        measure: (server: Server, n: number) => benchmark(server, ['-t', t], n, 1),
-      })),
-      ...PIPE_TESTS.map((t) => ({
-        label: `${t.toUpperCase()} -P ${PIPE_DEPTH}`,
-        n: PIPE_N,
-        target: TARGETS.P16,
-        judgeP99: false,
-        measure: (server: Server, n: number) => benchmark(server, ['-t', t], n, PIPE_DEPTH),
-      })),
-      ...(await appTests([redis, kvik])),
+    const tests = [
+      ...stringTests(),
+      ...(FAMILIES.includes('stream') ? streamTests() : []),
+      ...(await appTests(servers)),
     ];
-    const samples = new Map<string, { redis: Sample[]; kvik: Sample[] }>();
-    for (const t of tests) samples.set(t.label, { redis: [], kvik: [] });
-    if (WARMUP) {
-      process.stderr.write('# warm-up (not measured)\n');
-      for (const t of tests) {
-        for (const server of [redis, kvik]) await t.measure(server, t.n / 10);
-      }
-    }
-    for (let rep = 0; rep < REPS; rep++) {
-      process.stderr.write(`# repetition ${rep + 1} of ${REPS}\n`);
-      for (const server of [redis, kvik]) await cli(server.port, 'FLUSHALL');
-      for (const t of tests) {
-        // Alternate which server goes first, so neither always runs on a warmer machine.
-        const order = rep % 2 === 0 ? [redis, kvik] : [kvik, redis];
-        for (const server of order) {
-          const sample = await t.measure(server, t.n);
-          samples.get(t.label)![server.name].push(sample);
-          process.stderr.write(
-            `  ${t.label} ${server.name}: ${sample.rps.toFixed(0)} rps, p99 ${sample.p99} ms\n`,
-          );
-        }
-      }
-    }
-    const rows: string[] = [];
-    for (const t of tests) {
-      const s = samples.get(t.label)!;
-      const r = {
-        rps: median(s.redis.map((x) => x.rps)),
-        p50: median(s.redis.map((x) => x.p50)),
-        p99: median(s.redis.map((x) => x.p99)),
-      };
-      const k = {
-        rps: median(s.kvik.map((x) => x.rps)),
-        p50: median(s.kvik.map((x) => x.p50)),
-        p99: median(s.kvik.map((x) => x.p99)),
-      };
-      const target = t.target;
-      const ratio = k.rps / r.rps;
-      const p99Ratio = k.p99 / r.p99;
-      rows.push(
-        `| ${t.label} | ${r.rps.toFixed(0)} | ${k.rps.toFixed(0)} | **${fmt(ratio)}** ${ratio >= target ? '✓' : '✗'} (≥ ${target}) | ${fmt(r.p50, 3)} / ${fmt(k.p50, 3)} | ${fmt(r.p99, 3)} / ${fmt(k.p99, 3)} | ${fmt(p99Ratio)}${t.judgeP99 ? (p99Ratio <= TARGETS.p99 ? ' ✓' : ' ✗') : ''} |`,
-      );
-    }
-    let memoryRow = '';
+    const rows = await throughput(tests, servers);
+
+    let strings = throughputTable(STRING_SECTION, rows);
     if (MEM_TEST) {
-      process.stderr.write(`# memory: ${MEM_KEYS} keys with 16-byte values\n`);
+      log(`# memory: ${MEM_KEYS} keys with 16-byte values`);
       const r = await memoryPerKey(redis);
       const k = await memoryPerKey(kvik);
-      const ratio = k.perKey / r.perKey;
-      memoryRow =
-        `\n| memory | redis-server | Kvik | ratio (≤ ${TARGETS.memory}) |\n| --- | ---: | ---: | ---: |\n` +
-        `| RSS per key, ${r.keys} / ${k.keys} keys | ${r.perKey.toFixed(0)} B | ${k.perKey.toFixed(0)} B | **${fmt(ratio)}** ${ratio <= TARGETS.memory ? '✓' : '✗'} |\n`;
+      strings +=
+        `\n${MEMORY_HEADER}| RSS per key, ${r.keys} / ${k.keys} keys of 16-byte values | ${r.perKey.toFixed(0)} B | ` +
+        `${k.perKey.toFixed(0)} B | ${judged(k.perKey / r.perKey, TARGETS.memory, false)} |\n`;
     }
-    const report =
-      `# Kvik against redis-server\n\n` +
-      `Generated by \`npm run bench\` (bench/bench.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\n` +
-      `- Machine: ${machine()}\n` +
-      `- Node ${process.version}, redis-server ${redisVersion ?? '?'}, ${benchmarkVersion}\n` +
-      `- \`redis-benchmark -c ${CLIENTS}\`: -n ${P1_N} without pipelining, -n ${PIPE_N} with \`-P ${PIPE_DEPTH}\`, -n ${APP_N} for the pub/sub, script and transaction cases (target ${TARGETS.app}; transactions from the driver in bench/workloads.ts, not redis-benchmark); ` +
-      `median of ${REPS} interleaved repetitions, each run started on an idle machine (< ${IDLE_PCT}% CPU).\n\n` +
-      `| test | redis-server rps | Kvik rps | Kvik / redis | p50 ms redis / Kvik | p99 ms redis / Kvik | p99 ratio (≤ ${TARGETS.p99}) |\n` +
-      `| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
-      rows.join('\n') +
-      '\n' +
-      memoryRow;
-    writeFileSync(RESULTS, report);
-    process.stdout.write(report);
+    sections.push(`## ${STRING_SECTION}\n\n${strings}`);
+    await kvik.stop();
+    await redis.stop();
+
+    if (FAMILIES.includes('collections')) {
+      const c = await collections(dir);
+      sections.push(
+        `## ${COLLECTION_SECTION}\n\n` +
+          throughputTable(COLLECTION_SECTION, rows) +
+          `\nTime per operation on one sorted set of 1M members (µs = 1 / throughput with ${CLIENTS} clients, random members and scores):\n\n` +
+          `| command | redis-server µs/op | Kvik µs/op | Kvik / redis |\n| --- | ---: | ---: | ---: |\n` +
+          c.zsetRows.join('\n') +
+          `\n\n${MEMORY_HEADER}${c.memoryRows.join('\n')}\n`,
+      );
+    }
+    if (FAMILIES.includes('stream')) {
+      sections.push(
+        `## ${STREAM_SECTION}\n\n${throughputTable(STREAM_SECTION, rows)}\n${MEMORY_HEADER}${await streamMemory(dir)}\n`,
+      );
+    }
+    sections.push(
+      `## ${APP_SECTION}\n\n-n ${APP_N}, target ${APP_TARGET}; transactions come from the driver in bench/workloads.ts, not redis-benchmark.\n\n` +
+        throughputTable(APP_SECTION, rows),
+    );
+    if (FAMILIES.includes('persistence')) {
+      const p = await persistence(dir);
+      sections.push(
+        `## ${PERSISTENCE_SECTION}\n\n` +
+          `Save and load of the mixed dataset (median of ${REPS}; restart = spawn until PONG with every key, process start included):\n\n` +
+          `| operation | redis-server | Kvik | Kvik / redis |\n| --- | ---: | ---: | ---: |\n${p.timeRows.join('\n')}\n\n` +
+          `SET/GET latency (ms) from ${env.LATENCY_CLIENTS ?? 10} clients, one request at a time, without and during a BGSAVE of the dataset:\n\n` +
+          `| server | idle p99 / max | during BGSAVE p99 / max | BGSAVE took | requests/s during |\n| --- | ---: | ---: | ---: | ---: |\n` +
+          `${p.latencyRows.join('\n')}\n\n${THROUGHPUT_HEADER}${p.aofRow}\n`,
+      );
+    }
   } finally {
     await kvik.stop();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const report =
+    `# Kvik against redis-server\n\n` +
+    `Generated by \`npm run bench\` (bench/bench.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\n` +
+    `- Machine: ${machine()}\n` +
+    `- Node ${process.version}, redis-server ${redisVersion ?? '?'}, ${benchmarkVersion}\n` +
+    `- \`redis-benchmark -c ${CLIENTS}\`: -n ${P1_N} without pipelining, -n ${PIPE_N} with \`-P ${PIPE_DEPTH}\` unless a section says otherwise; ` +
+    `median of ${REPS} interleaved repetitions, ${IDLE_RULE}. ✓/✗ compare each ratio with its issue's target.\n\n` +
+    sections.join('\n');
+  writeFileSync(RESULTS, report);
+  process.stdout.write(report);
 }
 
 await main();

@@ -1,26 +1,16 @@
 /**
- * Load that redis-benchmark cannot produce, for bench/bench.ts: idle pub/sub subscribers on raw
- * sockets, and transactions (MULTI, five commands, EXEC) from many clients at once.
+ * Load that redis-benchmark cannot produce, for bench/app.ts and bench/persistence.ts: idle
+ * pub/sub subscribers on raw sockets, transactions (MULTI, five commands, EXEC) from many clients
+ * at once, and SET/GET clients that record every request's latency for as long as asked.
  */
 import net from 'node:net';
-
-export interface Sample {
-  rps: number;
-  p50: number;
-  p99: number;
-}
+import { resp, type Sample } from './common.js';
 
 function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
     socket.once('error', reject);
   });
-}
-
-function resp(...commands: string[][]): string {
-  return commands
-    .map((argv) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`)
-    .join('');
 }
 
 /**
@@ -125,10 +115,68 @@ export async function transactions(
   );
   const seconds = (performance.now() - started) / 1000;
   for (const socket of sockets) socket.destroy();
+  return { rps: done / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+/** The `q` quantile of `latencies` (ms; sorts them), with three decimals as redis-benchmark. */
+function percentile(latencies: number[], q: number): number {
   latencies.sort((a, b) => a - b);
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  // Three decimals, as redis-benchmark prints them.
-  const ms = (q: number) => Math.round(at(q) * 1000) / 1000;
-  return { rps: done / seconds, p50: ms(0.5), p99: ms(0.99) };
+  const at = latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return Math.round(at * 1000) / 1000;
+}
+
+export interface LatencySample extends Sample {
+  max: number;
+  requests: number;
+}
+
+/**
+ * `clients` connections that each alternate SET and GET of their own key, one request at a time,
+ * until `running()` turns false: requests per second and the latency of every request (ms).
+ */
+export async function setGetLatency(
+  port: number,
+  clients: number,
+  running: () => boolean,
+): Promise<LatencySample> {
+  const sockets = await Promise.all(Array.from({ length: clients }, () => connect(port)));
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    sockets.map(
+      (socket, i) =>
+        new Promise<void>((resolve) => {
+          const set = Buffer.from(resp(['SET', `lat:${i}`, 'abc']), 'latin1');
+          const get = Buffer.from(resp(['GET', `lat:${i}`]), 'latin1');
+          // +OK\r\n and $3\r\nabc\r\n: each request's reply has a known length.
+          const replyLength = [5, 9];
+          let turn = 0;
+          let pending = 0;
+          let sentAt = 0;
+          const next = () => {
+            if (!running()) return resolve();
+            sentAt = performance.now();
+            socket.write(turn === 0 ? set : get);
+          };
+          socket.on('data', (chunk: Buffer) => {
+            pending += chunk.length;
+            if (pending < replyLength[turn]) return;
+            pending -= replyLength[turn];
+            turn ^= 1;
+            latencies.push(performance.now() - sentAt);
+            next();
+          });
+          next();
+        }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const socket of sockets) socket.destroy();
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: percentile(latencies, 1),
+    requests: latencies.length,
+  };
 }
