@@ -171,7 +171,7 @@ export class FunctionLibraries {
     const library: Library = { name: meta.name, code, functions: new Map() };
     const loader = new LibraryLoader(library);
     this.vm.host = loader;
-    const status = this.vm.start('library', ref, [], []);
+    const status = this.vm.start('library', ref);
     let error: string | null = null;
     if (status === RunStatus.Failed)
       error = `ERR Error registering functions: ${errorMessage(this.vm)}`;

@@ -149,15 +149,16 @@ export class ScriptVM {
   }
 
   /**
-   * Starts a script (KEYS/ARGV globals) or a function (keys, args parameters) in the coroutine.
-   * Done: the result is at the top of the coroutine's stack (read it, then call `finish`);
-   * Failed: the error table is; Suspended: call `resume` later.
+   * Starts a script (KEYS/ARGV globals) or a function (keys, args parameters) in the coroutine:
+   * the keys are argv[3 .. 3 + keyCount), the arguments the rest of argv (EVAL's and FCALL's
+   * layout). Done: the result is at the top of the coroutine's stack (read it, then call
+   * `finish`); Failed: the error table is; Suspended: call `resume` later.
    */
   start(
     kind: 'script' | 'function' | 'library',
     fnRef: number,
-    keys: readonly string[],
-    args: readonly string[],
+    argv: readonly string[] = [],
+    keyCount = 0,
   ): RunStatus {
     const api = this.lua.api;
     const T = this.thread;
@@ -171,18 +172,18 @@ export class ScriptVM {
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
     if (kind === 'library') return this.resumeWith(1);
-    this.pushArray(T, keys);
-    this.pushArray(T, args);
+    this.pushArray(T, argv, 3, 3 + keyCount);
+    this.pushArray(T, argv, 3 + keyCount, argv.length);
     return this.resumeWith(3);
   }
 
-  /** Pushes a new table {strings[0], strings[1], ...} (built here: cheaper than in Lua). */
-  private pushArray(T: LuaPtr, strings: readonly string[]): void {
+  /** Pushes a new table {strings[from], ..., strings[to - 1]} (built here: cheaper than in Lua). */
+  private pushArray(T: LuaPtr, strings: readonly string[], from: number, to: number): void {
     const api = this.lua.api;
-    api.lua_createtable(T, strings.length, 0);
-    for (let i = 0; i < strings.length; i++) {
+    api.lua_createtable(T, to - from, 0);
+    for (let i = from; i < to; i++) {
       this.lua.pushString(T, strings[i]);
-      api.lua_rawseti(T, -2, BigInt(i + 1));
+      api.lua_rawseti(T, -2, BigInt(i - from + 1));
     }
   }
 

@@ -42,6 +42,8 @@ interface CachedScript {
   readonly ref: number;
   readonly bodyLength: number;
   readonly flags: ScriptFlags;
+  /** How EVAL and EVALSHA run it (made once, not at every call). */
+  readonly options: RunOptions;
 }
 
 export interface ScriptingInfo {
@@ -180,7 +182,14 @@ export class Scripting {
     if (typeof parsed === 'string') return parsed;
     const ref = this.evalState.compile(parsed.code, '@user_script');
     if (typeof ref === 'string') return `ERR Error compiling script (new function): ${ref}`;
-    const script = { ref, bodyLength: body.length, flags: parsed.flags };
+    const flags = parsed.flags.flags;
+    const options = {
+      name: sha,
+      isEval: true,
+      readOnly: flags.has('no-writes'),
+      allowOom: flags.has('allow-oom'),
+    };
+    const script = { ref, bodyLength: body.length, flags: parsed.flags, options };
     this.scripts.set(sha, script);
     return { sha, script };
   }
@@ -197,31 +206,22 @@ export class Scripting {
   /** EVAL, EVALSHA and their _RO forms: argv is [command, script or sha, numkeys, ...]. */
   eval(ctx: CommandContext, argv: string[], bySha: boolean, readOnly: boolean): void {
     const keys = splitKeys(argv, Err.notInteger);
-    let sha: string;
     let script: CachedScript | undefined;
     if (bySha) {
-      sha = argv[1];
-      script = this.scripts.get(sha);
-      if (script === undefined) {
-        sha = lowerSha(sha);
-        script = this.scripts.get(sha);
-      }
+      // Looked up as given first: lowercasing it costs more than the lookup.
+      script = this.scripts.get(argv[1]) ?? this.scripts.get(lowerSha(argv[1]));
       if (script === undefined) return ctx.reply.error(Err.noScript);
     } else {
       const loaded = this.load(argv[1]);
       if (typeof loaded === 'string') return ctx.reply.error(loaded);
-      ({ sha, script } = loaded);
+      script = loaded.script;
     }
     const flags = script.flags;
     if (flags.shebang && readOnly && !flags.flags.has('no-writes')) {
       return ctx.reply.error(Err.scriptWriteFlagRo);
     }
-    const options = {
-      name: sha,
-      isEval: true,
-      readOnly: readOnly || flags.flags.has('no-writes'),
-      allowOom: flags.flags.has('allow-oom'),
-    };
+    const options =
+      readOnly && !script.options.readOnly ? { ...script.options, readOnly } : script.options;
     this.run(ctx, this.evalState, 'script', script.ref, argv, keys, options);
   }
 
@@ -298,8 +298,6 @@ export class Scripting {
     options: RunOptions,
   ): void {
     if (typeof keyCount === 'string') return ctx.reply.error(keyCount);
-    const keys = argv.slice(3, 3 + keyCount);
-    const args = argv.slice(3 + keyCount);
     const threshold = this.deps.server.config.numberValue('busy-reply-threshold');
     const canSuspend = ctx.server.blocking.mayBlock();
     const run = new ScriptRun(
@@ -316,7 +314,7 @@ export class Scripting {
     // The script's time is taken as it starts, as in Redis: compiling it (or, the first time, the
     // Lua state and WebAssembly code) can take long enough that a PX it sets would expire early.
     this.deps.server.keyspace.updateTime(run.startedAt);
-    const status = vm.start(kind, ref, keys, args);
+    const status = vm.start(kind, ref, argv, keyCount);
     if (status === RunStatus.Suspended) this.suspend(run, vm);
     else this.complete(run, vm, status);
   }

@@ -40,7 +40,8 @@ function run(code: string, args: string[] = [], host: ScriptHost = hostWith({}))
   const ref = vm.compile(code, '@user_script');
   if (typeof ref === 'string') return `compile: ${ref}`;
   vm.host = host;
-  const status = vm.start('script', ref, [], args);
+  // EVAL's argv layout: no keys, then the arguments.
+  const status = vm.start('script', ref, ['eval', '', '0', ...args], 0);
   const reply = new ReplyWriter({ onErrorReply: () => undefined });
   if (status === RunStatus.Done)
     writeLuaValue(runtime, vm.resultState, { reply, resp: 2, uncountedErrors: 0 });
