@@ -114,11 +114,15 @@ function writeZSet(enc: RdbEncoder, zset: ZSetValue): void {
   }
 }
 
-/** A score as a sorted set listpack stores it (Redis's d2string). */
+/** Redis 7.0's double2ll bound, (double)(LLONG_MAX / 2): integral scores within it print as integers. */
+const INTEGRAL_SCORE_LIMIT = 2 ** 62;
+
+/** A score as a sorted set listpack stores it (Redis 7.0's d2string). */
 export function listpackScore(score: number): string {
   if (score === 0) return Object.is(score, -0) ? '-0' : '0';
-  if (Number.isInteger(score) && score > -4503599627370495 && score < 4503599627370496) {
-    return String(score);
+  if (Number.isInteger(score) && Math.abs(score) <= INTEGRAL_SCORE_LIMIT) {
+    // Exact digits: beyond 2^53 String() would print the shortest round trip padded with zeros.
+    return Number.isSafeInteger(score) ? String(score) : BigInt(score).toString();
   }
   if (score === Infinity) return 'inf';
   if (score === -Infinity) return '-inf';

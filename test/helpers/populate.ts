@@ -42,6 +42,13 @@ export const POPULATE: Command[] = [
     'tiny',
     '12345678901234567',
     'int',
+    // Integral scores up to 2^62 are listpack integers in Redis 7.0; 2^63 - 1 stays a string.
+    '-100000000000000000',
+    'e17',
+    '4611686018427387904',
+    'two62',
+    '9223372036854775807',
+    'int64max',
   ],
   ...Array.from({ length: 200 }, (_, i): Command => [
     'ZADD',
