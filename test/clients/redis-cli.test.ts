@@ -27,6 +27,8 @@ function redisCli(port: number, args: string[], input?: string | Buffer): Promis
         code,
       }),
     );
+    // A one-shot redis-cli may exit before reading its input: the EPIPE that follows is no error.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
