@@ -42,13 +42,11 @@ import {
   judged,
   log,
   median,
+  memoryOnFreshPair,
   REDIS_BENCHMARK,
   REPS,
-  rssBytes,
   run,
-  sleep,
   startServer,
-  waitIdle,
   type BenchTest,
   type Sample,
   type Server,
@@ -79,21 +77,29 @@ const THROUGHPUT_HEADER =
   `| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
 const MEMORY_HEADER = `| memory | redis-server | Kvik | Kvik / redis |\n| --- | ---: | ---: | ---: |\n`;
 
-/** Loads MEM_KEYS keys with 16-byte values (as the core issue's memory target says); RSS per key. */
-async function memoryPerKey(server: Server): Promise<{ keys: number; perKey: number }> {
-  await cli(server.port, 'FLUSHALL');
-  await waitIdle();
-  const before = rssBytes(server.pid);
-  const args = ['-p', String(server.port), '-c', String(CLIENTS), '-t', 'set', '-q'];
-  args.push('-r', String(MEM_KEYS), '-n', String(MEM_KEYS * 3), '-d', '16', '-P', '32');
-  await run(REDIS_BENCHMARK, args, { timeout: 1_200_000, maxBuffer: 1 << 20 });
-  await waitIdle();
-  // Let a garbage-collected runtime settle before reading its footprint.
-  await sleep(3000);
-  const keys = Number(await cli(server.port, 'DBSIZE'));
-  const perKey = (rssBytes(server.pid) - before) / keys;
-  await cli(server.port, 'FLUSHALL');
-  return { keys, perKey };
+/**
+ * RSS per key of MEM_KEYS keys with 16-byte values (the core issue's memory target), each server
+ * freshly started: a process that already ran the throughput tests has a grown heap that hides
+ * part of the growth.
+ */
+async function memoryPerKey(dir: string): Promise<Record<Server['name'], MemoryPerKey>> {
+  const keys: Record<Server['name'], number> = { redis: 0, kvik: 0 };
+  const growth = await memoryOnFreshPair(dir, async (server) => {
+    const args = ['-p', String(server.port), '-c', String(CLIENTS), '-t', 'set', '-q'];
+    args.push('-r', String(MEM_KEYS), '-n', String(MEM_KEYS * 3), '-d', '16', '-P', '32');
+    await run(REDIS_BENCHMARK, args, { timeout: 1_200_000, maxBuffer: 1 << 20 });
+    keys[server.name] = Number(await cli(server.port, 'DBSIZE'));
+  });
+  const perKey = (name: Server['name']) => ({
+    keys: keys[name],
+    perKey: growth[name] / keys[name],
+  });
+  return { redis: perKey('redis'), kvik: perKey('kvik') };
+}
+
+interface MemoryPerKey {
+  keys: number;
+  perKey: number;
 }
 
 function machine(): string {
@@ -192,8 +198,7 @@ async function main(): Promise<void> {
     let strings = throughputTable(STRING_SECTION, rows);
     if (MEM_TEST) {
       log(`# memory: ${MEM_KEYS} keys with 16-byte values`);
-      const r = await memoryPerKey(redis);
-      const k = await memoryPerKey(kvik);
+      const { redis: r, kvik: k } = await memoryPerKey(dir);
       strings +=
         `\n${MEMORY_HEADER}| RSS per key, ${r.keys} / ${k.keys} keys of 16-byte values | ${r.perKey.toFixed(0)} B | ` +
         `${k.perKey.toFixed(0)} B | ${judged(k.perKey / r.perKey, TARGETS.memory, false)} |\n`;
