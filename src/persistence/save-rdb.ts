@@ -18,8 +18,12 @@ import {
 import { BackgroundFile, writeFileDurably } from './save-file.js';
 import type { Snapshot, SnapshotSink } from './snapshot.js';
 
-/** How long one turn of a background save may walk the keyspace before letting clients in. */
-const STEP_BUDGET_MS = 3;
+/**
+ * How long one turn of a background save may walk the keyspace before letting clients in. Half a
+ * millisecond keeps the p99 of clients under 5 ms during a save of 1M keys (3 ms gave 10.7 ms)
+ * and the save takes about as long: the walk waits for its writes anyway.
+ */
+const STEP_BUDGET_MS = 0.5;
 /** Encoded bytes gathered before a write is issued. */
 const WRITE_CHUNK_BYTES = 256 * 1024;
 

@@ -34,7 +34,7 @@ interface FrozenDatabase {
 }
 
 /** How often the walk looks at the clock, in keys. */
-const CLOCK_CHECK_INTERVAL = 64;
+const CLOCK_CHECK_INTERVAL = 16;
 
 export class Snapshot implements CopyOnWrite {
   private readonly dbs: FrozenDatabase[] = [];
