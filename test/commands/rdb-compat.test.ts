@@ -16,7 +16,7 @@ import {
   encodeKeyspace,
   RdbEncoder,
 } from '../../src/persistence/rdb-write.js';
-import { keyState } from '../helpers/key-walk.js';
+import { keyState, sortedKeys } from '../helpers/key-walk.js';
 import { POPULATE } from '../helpers/populate.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startKvik, startReference, type ReferenceServer } from '../helpers/servers.js';
@@ -37,26 +37,13 @@ async function populate(client: RawClient): Promise<void> {
   await client.call('FUNCTION', 'LOAD', LIBRARY);
 }
 
-async function keysOf(client: RawClient): Promise<string[]> {
-  const reply = await client.call('KEYS', '*');
-  const keys: string[] = [];
-  let at = reply.indexOf('\r\n') + 2;
-  while (at < reply.length) {
-    const header = reply.indexOf('\r\n', at);
-    const length = Number(reply.slice(at + 1, header));
-    keys.push(reply.slice(header + 2, header + 2 + length));
-    at = header + 4 + length;
-  }
-  return keys.sort();
-}
-
 /** Every key of databases 0 to 3 on both servers has the same type, encoding, TTL and contents. */
 async function assertSameData(redis: RawClient, kvik: RawClient): Promise<void> {
   for (const db of ['0', '1', '2', '3']) {
     await redis.call('SELECT', db);
     await kvik.call('SELECT', db);
-    const keys = await keysOf(redis);
-    assert.deepEqual(await keysOf(kvik), keys, `keys of db ${db}`);
+    const keys = await sortedKeys(redis);
+    assert.deepEqual(await sortedKeys(kvik), keys, `keys of db ${db}`);
     for (const key of keys) {
       assert.deepEqual(
         await keyState(kvik, key),

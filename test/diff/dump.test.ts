@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { crc64 } from '../../src/persistence/crc64.js';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
-import { keyState } from '../helpers/key-walk.js';
-import type { RawClient } from '../helpers/raw-client.js';
+import { keyState, sortedKeys } from '../helpers/key-walk.js';
 import { assertSameBytes } from '../helpers/same-bytes.js';
 import { POPULATE } from '../helpers/populate.js';
 
@@ -52,19 +51,6 @@ function bulkBytes(reply: string): string {
   assert.ok(reply.startsWith('$'), `a bulk reply: ${JSON.stringify(reply.slice(0, 80))}`);
   const header = reply.indexOf('\r\n');
   return reply.slice(header + 2, header + 2 + Number(reply.slice(1, header)));
-}
-
-async function allKeys(client: RawClient): Promise<string[]> {
-  const reply = await client.call('KEYS', '*');
-  const keys: string[] = [];
-  let at = reply.indexOf('\r\n') + 2;
-  while (at < reply.length) {
-    const header = reply.indexOf('\r\n', at);
-    const length = Number(reply.slice(at + 1, header));
-    keys.push(reply.slice(header + 2, header + 2 + length));
-    at = header + 4 + length;
-  }
-  return keys.sort();
 }
 
 describe('DUMP against redis-server', () => {
@@ -214,7 +200,7 @@ describe('RESTORE of payloads across Kvik and redis-server', () => {
       await pair.redis.call('XREADGROUP', 'GROUP', 'g1', 'bob', 'STREAMS', 'x:groups', '>');
       await pair.redis.call('XACK', 'x:groups', 'g1', '2-0');
       const source = pair[from];
-      const keys = await allKeys(source);
+      const keys = await sortedKeys(source);
       assert.ok(keys.length >= DETERMINISTIC.length, `${keys.length} keys`);
       for (const key of keys) {
         const payload = bulkBytes(await source.call('DUMP', key));

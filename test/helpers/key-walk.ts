@@ -19,6 +19,11 @@ function sortedPairs(flat: string[]): string[] {
   return pairs.sort();
 }
 
+/** The keys of the client's selected database, sorted. */
+export async function sortedKeys(client: RawClient): Promise<string[]> {
+  return texts(parseReply(await client.call('KEYS', '*'))).sort();
+}
+
 export interface KeyState {
   type: string;
   encoding: string;
