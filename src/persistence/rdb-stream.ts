@@ -170,6 +170,11 @@ function readNode(master: StreamId, elements: string[], bad: () => never): Strea
     const n = Number(next());
     return Number.isSafeInteger(n) ? n : bad();
   };
+  // An ID delta is an integer element; a damaged listpack may hold any bytes there.
+  const idDelta = (): string => {
+    const text = next();
+    return /^-?\d{1,20}$/.test(text) ? text : bad();
+  };
   const live = int();
   const deleted = int();
   const masterFields: string[] = [];
@@ -179,7 +184,7 @@ function readNode(master: StreamId, elements: string[], bad: () => never): Strea
   const args: string[] = [];
   while (at < elements.length) {
     const flags = int();
-    const id = { ms: applyDelta(master.ms, next()), seq: applyDelta(master.seq, next()) };
+    const id = { ms: applyDelta(master.ms, idDelta()), seq: applyDelta(master.seq, idDelta()) };
     args.length = 0;
     if (flags & STREAM_ITEM_FLAG_SAMEFIELDS) {
       for (const field of masterFields) args.push(field, next());

@@ -556,7 +556,8 @@ describe('RDB files', () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      // The first: a flipped bit in a stream entry's ID delta (once a BigInt SyntaxError).
+      { numRuns: 2000, examples: [[418, 2, false]] },
     );
   });
 
