@@ -159,6 +159,22 @@ export class StreamNode {
     return { id, fields };
   }
 
+  /**
+   * The bytes of entry `index`'s values plus one per value (what a node stores of an entry with
+   * its master fields), read without decoding the strings.
+   */
+  valueBytesAt(index: number): number {
+    const flags = this.decodeHeader(index);
+    const same = (flags & FLAG_SAME_FIELDS) !== 0;
+    const values = same ? this.masterFields.length : (this.readVarint() as number);
+    let bytes = 0;
+    for (let i = 0; i < values; i++) {
+      if (!same) this.skipString();
+      bytes += this.skipString() + 1;
+    }
+    return bytes;
+  }
+
   /** Flags entry `index` deleted (it must be live). */
   markDeleted(index: number): void {
     this.data[this.starts[index]] |= FLAG_DELETED;
@@ -273,6 +289,13 @@ export class StreamNode {
       this.data.latin1Write(s, this.pos, length);
     }
     this.pos += length;
+  }
+
+  /** Moves the cursor past a string; returns its length. */
+  private skipString(): number {
+    const length = this.readVarint() as number;
+    this.pos += length;
+    return length;
   }
 
   private readString(): string {

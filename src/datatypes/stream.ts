@@ -173,6 +173,21 @@ export class Stream implements CollectionValue {
     return out;
   }
 
+  /**
+   * The newest live entry's value bytes plus one per value (StreamNode.valueBytesAt); 0 when
+   * empty. Memory estimates take that entry as typical, on every write: this allocates nothing.
+   */
+  newestEntryValueBytes(): number {
+    const nodes = this.nodes;
+    for (let n = nodes.length - 1; n >= 0; n--) {
+      const node = nodes[n];
+      for (let i = node.size - 1; i >= 0; i--) {
+        if (!node.isDeleted(i)) return node.valueBytesAt(i);
+      }
+    }
+    return 0;
+  }
+
   /** The last live entry's ID (Redis's streamLastValidID); 0-0 when empty. */
   lastValidId(): StreamId {
     return this.length === 0 ? MIN_ID : this.edgeId(false, true);

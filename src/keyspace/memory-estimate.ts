@@ -141,14 +141,7 @@ function zsetBytes(zset: ZSetValue, samples: number): number {
 
 /** A stream from its node count and the size of its newest entry, taken as typical. */
 function streamBytes(stream: Stream): number {
-  let entryBytes = STREAM_ENTRY_BYTES;
-  if (stream.length > 0) {
-    const last = stream.lastValidId();
-    const [entry] = stream.range(last, last, 1);
-    // A node stores the field names once: later entries with the same fields store values only.
-    if (entry !== undefined) {
-      for (let i = 1; i < entry.fields.length; i += 2) entryBytes += entry.fields[i].length + 1;
-    }
-  }
+  // A node stores the field names once: later entries with the same fields store values only.
+  const entryBytes = STREAM_ENTRY_BYTES + stream.newestEntryValueBytes();
   return STREAM_BYTES + stream.radixTreeKeys * STREAM_NODE_BYTES + stream.length * entryBytes;
 }

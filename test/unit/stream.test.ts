@@ -134,6 +134,10 @@ describe('streams against a naive model', () => {
             formatId(stream.lastValidId()),
             formatId(model.entries.at(-1)?.id ?? MIN_ID),
           );
+          const newest = model.entries.at(-1)?.fields ?? [];
+          let valueBytes = 0;
+          for (let i = 1; i < newest.length; i += 2) valueBytes += newest[i].length + 1;
+          assert.equal(stream.newestEntryValueBytes(), valueBytes);
           assert.deepEqual(stream.clone().range(MIN_ID, MAX_ID, 0), model.entries);
         },
       ),
