@@ -97,6 +97,16 @@ export interface LuaApi {
   lua_getglobal(L: LuaPtr, name: number): number;
 }
 
+/** Lua interns its short strings (up to LUAI_MAXSHORTLEN bytes): one address per text. */
+const SHORT_STRING_MAX = 40;
+/** Slots of the cache of decoded short strings (a power of two). */
+const DECODED_SLOTS = 256;
+/**
+ * Below this length, concatenating characters makes a flat string; from it on V8 makes a rope,
+ * which every later hash or comparison (a key lookup) has to flatten again.
+ */
+const FLAT_CONCAT_MAX = 12;
+
 interface WasmoonModule {
   addFunction(fn: (...args: number[]) => number | void, signature: string): number;
   removeFunction(ptr: number): void;
@@ -108,7 +118,8 @@ interface WasmoonModule {
  * server loads its own, so servers in one process share nothing.
  */
 export class LuaRuntime {
-  private heap: Uint8Array;
+  /** The wasm memory (a Buffer for its latin1 codec). */
+  private heap: Buffer;
   private readonly memory: WebAssembly.Memory;
   /** Scratch memory strings are copied through on their way into Lua. */
   private scratch = 0;
@@ -117,6 +128,12 @@ export class LuaRuntime {
   readonly lenPtr: number;
   private readonly functions: number[] = [];
   private readonly cStrings = new Map<string, number>();
+  /**
+   * The strings toString decoded last, by address: a script passes the same command names and
+   * keys again and again, and the same string object hashes and compares faster in the keyspace.
+   */
+  private readonly decodedAt = new Int32Array(DECODED_SLOTS);
+  private readonly decoded: string[] = new Array<string>(DECODED_SLOTS).fill('');
 
   private constructor(
     readonly api: LuaApi,
@@ -124,7 +141,7 @@ export class LuaRuntime {
     exportsMemory: WebAssembly.Memory,
   ) {
     this.memory = exportsMemory;
-    this.heap = new Uint8Array(exportsMemory.buffer);
+    this.heap = Buffer.from(exportsMemory.buffer);
     this.lenPtr = api.malloc(8);
     this.ensureScratch(4096);
   }
@@ -134,9 +151,12 @@ export class LuaRuntime {
     const instantiate = WebAssembly.instantiate;
     // The raw exports are only reachable from the instance, so it is noted as it is created.
     const capture = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
+      const invoke = leanInvoke(args[1]);
       const result = (await (instantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as
         WebAssembly.Instance | WebAssembly.WebAssemblyInstantiatedSource;
-      instances.push('instance' in result ? result.instance.exports : result.exports);
+      const exports = 'instance' in result ? result.instance.exports : result.exports;
+      invoke?.bind(exports);
+      instances.push(exports);
       return result;
     };
     WebAssembly.instantiate = capture as typeof WebAssembly.instantiate;
@@ -163,8 +183,8 @@ export class LuaRuntime {
    * The wasm memory as bytes (a new view after the memory grew: growing detaches the old buffer,
    * which leaves the old view empty, a cheaper test than reading memory.buffer each time).
    */
-  bytes(): Uint8Array {
-    if (this.heap.byteLength === 0) this.heap = new Uint8Array(this.memory.buffer);
+  bytes(): Buffer {
+    if (this.heap.byteLength === 0) this.heap = Buffer.from(this.memory.buffer);
     return this.heap;
   }
 
@@ -177,7 +197,7 @@ export class LuaRuntime {
     if (length < 64) {
       for (let i = 0; i < length; i++) heap[at + i] = s.charCodeAt(i);
     } else {
-      Buffer.from(heap.buffer, heap.byteOffset + at, length).latin1Write(s, 0, length);
+      heap.latin1Write(s, at, length);
     }
     this.api.lua_pushlstring(L, at, length);
   }
@@ -205,12 +225,22 @@ export class LuaRuntime {
       (heap[this.lenPtr + 1] << 8) |
       (heap[this.lenPtr + 2] << 16) |
       (heap[this.lenPtr + 3] << 24);
-    if (length < 32) {
-      let s = '';
-      for (let i = 0; i < length; i++) s += String.fromCharCode(heap[ptr + i]);
-      return s;
+    if (length > SHORT_STRING_MAX) return heap.latin1Slice(ptr, ptr + length);
+    // An address can be reused by another string once the first is collected: the text is compared.
+    const slot = (ptr >>> 3) & (DECODED_SLOTS - 1);
+    const known = this.decoded[slot];
+    if (this.decodedAt[slot] === ptr && known.length === length && sameText(heap, ptr, known)) {
+      return known;
     }
-    return Buffer.from(heap.buffer, heap.byteOffset + ptr, length).latin1Slice(0, length);
+    let s = '';
+    if (length <= FLAT_CONCAT_MAX) {
+      for (let i = 0; i < length; i++) s += String.fromCharCode(heap[ptr + i]);
+    } else {
+      s = heap.latin1Slice(ptr, ptr + length);
+    }
+    this.decodedAt[slot] = ptr;
+    this.decoded[slot] = s;
+    return s;
   }
 
   /** A NUL-terminated copy of an ASCII name, kept for the runtime's lifetime. */
@@ -230,11 +260,7 @@ export class LuaRuntime {
   loadChunk(L: LuaPtr, source: string, chunkName: string): number {
     if (source.length > this.scratchSize) this.ensureScratch(source.length);
     const heap = this.bytes();
-    Buffer.from(heap.buffer, heap.byteOffset + this.scratch, source.length).latin1Write(
-      source,
-      0,
-      source.length,
-    );
+    heap.latin1Write(source, this.scratch, source.length);
     return this.api.luaL_loadbufferx(L, this.scratch, source.length, this.cString(chunkName), 0);
   }
 
@@ -263,4 +289,57 @@ export class LuaRuntime {
     this.scratch = this.api.malloc(this.scratchSize);
     if (this.scratch === 0) throw new Error('Lua runtime: out of memory');
   }
+}
+
+/**
+ * Lua's protected calls (lua_pcall, lua_resume, pcall) run under setjmp, which Emscripten builds as
+ * a call out to JS (invoke_vii) that calls back into the module and catches longjmp's throw.
+ * wasmoon's invoke_vii checks the function table against its mirror and calls stackSave and
+ * stackRestore through assertion wrappers: about 130 ns of every protected call. This one, put in
+ * its place among the imports, does the same work directly. The functions called this way are
+ * the interpreter's own (the static part of the table, never replaced), so they are kept as
+ * looked up once.
+ */
+function leanInvoke(imports: WebAssembly.Imports | undefined): {
+  bind(exports: WebAssembly.Exports): void;
+} | null {
+  const env = imports?.env;
+  if (env === undefined || typeof env.invoke_vii !== 'function') return null;
+  type Fn = (...args: number[]) => number;
+  let table: WebAssembly.Table | null = null;
+  let staticEntries = 0;
+  const entries: Fn[] = [];
+  let stackSave: Fn = () => 0;
+  let stackRestore: Fn = () => 0;
+  let setThrew: Fn = () => 0;
+  const entry = (index: number): Fn => {
+    if (index >= staticEntries) return (table as WebAssembly.Table).get(index) as Fn;
+    return (entries[index] ??= (table as WebAssembly.Table).get(index) as Fn);
+  };
+  env.invoke_vii = (index: number, a: number, b: number): void => {
+    const stack = stackSave();
+    try {
+      entry(index)(a, b);
+    } catch (e) {
+      stackRestore(stack);
+      // longjmp throws a number; anything else is a real exception.
+      if (typeof e !== 'number') throw e;
+      setThrew(1, 0);
+    }
+  };
+  return {
+    bind(exports) {
+      table = exports.__indirect_function_table as WebAssembly.Table;
+      staticEntries = table.length;
+      stackSave = exports.stackSave as Fn;
+      stackRestore = exports.stackRestore as Fn;
+      setThrew = exports.setThrew as Fn;
+    },
+  };
+}
+
+/** Whether the bytes at ptr spell s (latin1). */
+function sameText(heap: Uint8Array, ptr: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (heap[ptr + i] !== s.charCodeAt(i)) return false;
+  return true;
 }

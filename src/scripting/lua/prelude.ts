@@ -316,8 +316,9 @@ end
 --- Runs a compiled script with the KEYS and ARGV tables (built by the host): true and its first
 --- result, or false and the error.
 function entry.run_script(f, keys, argv)
-  rawset(G, 'KEYS', keys)
-  rawset(G, 'ARGV', argv)
+  -- G's metatable has no __newindex: plain assignments, cheaper than calls of rawset.
+  G.KEYS = keys
+  G.ARGV = argv
   return xpcall(f, error_handler)
 end
 
