@@ -1,6 +1,6 @@
 /**
  * One client connection: socket bytes in, parsed commands through the gate, replies out. Replies
- * of one read batch are flushed with a single write. A client that stops reading its replies stops
+ * are flushed with one write per event-loop turn. A client that stops reading its replies stops
  * being read from (TCP backpressure), so its pending output stays bounded.
  */
 import type { Socket } from 'node:net';
@@ -199,7 +199,11 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
       return;
     }
     this.parser.shrinkIfIdle();
-    this.flush();
+    // The replies leave once every socket ready in this event-loop turn has been read, as Redis
+    // writes them before it sleeps (handleClientsWithPendingWrites): a reader that is sent many
+    // replies at once wakes up once for them, which costs both sides far less than a wake-up per
+    // reply.
+    if (this.reply.out.length > 0 || this.state.closeAfterReply) this.server.outputPending(this);
   }
 
   private runCommands(): void {

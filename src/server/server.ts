@@ -410,19 +410,20 @@ export class KvikServer implements ServerServices {
   }
 
   /**
-   * A connection got output from another client's command: the connections in that case are
-   * flushed together after this event-loop turn (Redis's handleClientsWithPendingWrites).
+   * A connection has output to send (its replies, or messages from another client's command):
+   * the connections with output are flushed together after this event-loop turn's reads
+   * (Redis's handleClientsWithPendingWrites).
    */
   outputPending(connection: Connection): void {
-    if (this.pendingOutput.size === 0) setImmediate(() => this.flushPendingOutput());
+    if (this.pendingOutput.size === 0) setImmediate(this.flushPendingOutput);
     this.pendingOutput.add(connection);
   }
 
-  private flushPendingOutput(): void {
+  private readonly flushPendingOutput = (): void => {
     if (this.aofHoldsReplies) this.persistence.aof.flush();
     for (const connection of this.pendingOutput) connection.flushPending();
     this.pendingOutput.clear();
-  }
+  };
 
   removeConnection(connection: Connection): void {
     const client = connection.state;
