@@ -14,17 +14,28 @@
  * kept beside it. It costs about 13 bytes per key where a Map<string, number> cost about 30, and
  * probes faster (measured with 1M 16-byte keys and values: 108 against 118 bytes per key in all,
  * strings included; lookups and deletes a quarter to a third faster).
+ *
+ * A small dictionary (up to SMALL_ENTRIES keys, most hash fields', set members' and zset
+ * members' tables) has no index: a lookup compares the few keys in turn. Typed arrays are costly
+ * objects in V8 (a small one and its ArrayBuffer take about 240 bytes), so a 3-member set weighed
+ * about 1,240 bytes with its index and weighs about 300 without; the index is built when the
+ * dictionary grows past that size. Likewise the metadata words exist once one is set.
  */
 export class IndexedDict<V> {
   private keyArray: string[] = [];
   private valueArray: V[] = [];
-  /** One word per entry for the owner's use (the keyspace keeps LRU/LFU data here). */
-  private metaArray = new Uint32Array(MIN_ENTRIES);
-  /** The hash of each entry's key. */
-  private hashArray = new Int32Array(MIN_ENTRIES);
-  /** slot + 1 of the entry whose probe sequence passes here, or 0 where none does. */
-  private table = new Int32Array(MIN_TABLE);
-  private mask = MIN_TABLE - 1;
+  /** The length of the per-entry typed arrays below (those that exist). */
+  private capacity = 0;
+  /**
+   * One word per entry for the owner's use (the keyspace keeps LRU/LFU data here); created when
+   * the first non-zero word is set, every word reading 0 until then.
+   */
+  private metaArray: Uint32Array | null = null;
+  /** The hash of each entry's key; null while the dictionary is small (no index). */
+  private hashArray: Int32Array | null = null;
+  /** slot + 1 of the entry whose probe sequence passes here, or 0 where none does; null while small. */
+  private table: Int32Array | null = null;
+  private mask = 0;
   /**
    * Optional: a weight per entry (the keyspace keeps each key's estimated bytes here, see
    * keyspace/memory-estimate.ts) and their running sum, kept through moves and deletes.
@@ -32,8 +43,8 @@ export class IndexedDict<V> {
   private weightArray: Uint32Array | null = null;
   private weightSum = 0;
 
-  constructor(weighted = false) {
-    if (weighted) this.weightArray = new Uint32Array(MIN_ENTRIES);
+  constructor(private readonly weighted = false) {
+    if (weighted) this.weightArray = new Uint32Array(0);
   }
 
   get size(): number {
@@ -41,17 +52,17 @@ export class IndexedDict<V> {
   }
 
   has(key: string): boolean {
-    return this.find(key, hashString(key)) >= 0;
+    return this.find(key) >= 0;
   }
 
   get(key: string): V | undefined {
-    const slot = this.find(key, hashString(key));
+    const slot = this.find(key);
     return slot < 0 ? undefined : this.valueArray[slot];
   }
 
   /** The slot of a key, or -1. Slots change when entries are deleted. */
   slotOf(key: string): number {
-    return this.find(key, hashString(key));
+    return this.find(key);
   }
 
   keyAt(slot: number): string {
@@ -67,11 +78,12 @@ export class IndexedDict<V> {
   }
 
   metaAt(slot: number): number {
-    return this.metaArray[slot];
+    const meta = this.metaArray;
+    return meta === null ? 0 : meta[slot];
   }
 
   setMetaAt(slot: number, meta: number): void {
-    this.metaArray[slot] = meta;
+    (this.metaArray ??= new Uint32Array(this.capacity))[slot] = meta;
   }
 
   /** The sum of the entries' weights (0 unless constructed weighted). */
@@ -87,33 +99,52 @@ export class IndexedDict<V> {
     weights[slot] = clamped;
   }
 
+  /**
+   * Makes room for `count` entries in all, so that adding that many does not grow the arrays and
+   * rebuild the index again and again (RDB loading knows its key counts in advance).
+   */
+  reserve(count: number): void {
+    if (count > this.capacity) this.resizeEntries(powerOfTwoAtLeast(count));
+    if (count <= SMALL_ENTRIES) return;
+    const size = indexSizeFor(count);
+    if (this.table === null) this.buildIndex(size);
+    else if (size > this.table.length) this.rebuildIndex(size);
+  }
+
   /** Inserts or replaces; returns the slot. A new entry's metadata word is `meta`. */
   set(key: string, value: V, meta = 0): number {
-    const hash = hashString(key);
-    const existing = this.find(key, hash);
+    const table = this.table;
+    const hash = table === null ? 0 : hashString(key);
+    const existing = table === null ? this.findSmall(key) : this.findHashed(key, hash);
     if (existing >= 0) {
       this.valueArray[existing] = value;
       return existing;
     }
     const slot = this.keyArray.length;
-    if ((slot + 1) * MAX_LOAD_DENOMINATOR > this.table.length * MAX_LOAD_NUMERATOR) {
-      this.rebuildIndex(this.table.length * 2);
-    }
+    if (slot >= this.capacity) this.resizeEntries(Math.max(MIN_ENTRIES, this.capacity * 2));
     this.keyArray.push(key);
     this.valueArray.push(value);
-    if (slot >= this.metaArray.length) this.resizeEntries(this.metaArray.length * 2);
-    this.metaArray[slot] = meta;
-    this.hashArray[slot] = hash;
+    if (meta !== 0 || this.metaArray !== null) this.setMetaAt(slot, meta);
     if (this.weightArray !== null) this.weightArray[slot] = 0;
-    this.place(hash, slot);
+    if (table !== null) {
+      (this.hashArray as Int32Array)[slot] = hash;
+      if ((slot + 1) * MAX_LOAD_DENOMINATOR > table.length * MAX_LOAD_NUMERATOR) {
+        this.rebuildIndex(table.length * 2);
+      } else {
+        this.place(hash, slot);
+      }
+    } else if (slot >= SMALL_ENTRIES) {
+      this.buildIndex(indexSizeFor(slot + 1));
+    }
     return slot;
   }
 
   delete(key: string): boolean {
-    const hash = hashString(key);
-    const slot = this.find(key, hash);
+    const table = this.table;
+    const hash = table === null ? 0 : hashString(key);
+    const slot = table === null ? this.findSmall(key) : this.findHashed(key, hash);
     if (slot < 0) return false;
-    this.unplace(this.positionOf(hash, slot));
+    if (table !== null) this.unplace(this.positionOf(hash, slot));
     const last = this.keyArray.length - 1;
     const weights = this.weightArray;
     if (weights !== null) {
@@ -121,20 +152,21 @@ export class IndexedDict<V> {
       weights[slot] = weights[last];
     }
     if (slot !== last) {
-      const movedHash = this.hashArray[last];
-      this.table[this.positionOf(movedHash, last)] = slot + 1;
+      if (table !== null) {
+        const hashes = this.hashArray as Int32Array;
+        const movedHash = hashes[last];
+        table[this.positionOf(movedHash, last)] = slot + 1;
+        hashes[slot] = movedHash;
+      }
       this.keyArray[slot] = this.keyArray[last];
       this.valueArray[slot] = this.valueArray[last];
-      this.metaArray[slot] = this.metaArray[last];
-      this.hashArray[slot] = movedHash;
+      if (this.metaArray !== null) this.metaArray[slot] = this.metaArray[last];
     }
     this.keyArray.pop();
     this.valueArray.pop();
-    if (this.metaArray.length > 64 && last < this.metaArray.length / 4) {
-      this.resizeEntries(this.metaArray.length / 2);
-    }
-    if (this.table.length > MIN_TABLE && last * 8 < this.table.length) {
-      this.rebuildIndex(this.table.length / 2);
+    if (this.capacity > 64 && last < this.capacity / 4) this.resizeEntries(this.capacity / 2);
+    if (table !== null && table.length > MIN_TABLE && last * 8 < table.length) {
+      this.rebuildIndex(table.length / 2);
     }
     return true;
   }
@@ -142,11 +174,12 @@ export class IndexedDict<V> {
   clear(): void {
     this.keyArray = [];
     this.valueArray = [];
-    this.metaArray = new Uint32Array(MIN_ENTRIES);
-    this.hashArray = new Int32Array(MIN_ENTRIES);
-    this.table = new Int32Array(MIN_TABLE);
-    this.mask = MIN_TABLE - 1;
-    if (this.weightArray !== null) this.weightArray = new Uint32Array(MIN_ENTRIES);
+    this.capacity = 0;
+    this.metaArray = null;
+    this.hashArray = null;
+    this.table = null;
+    this.mask = 0;
+    if (this.weighted) this.weightArray = new Uint32Array(0);
     this.weightSum = 0;
   }
 
@@ -184,11 +217,23 @@ export class IndexedDict<V> {
     for (let i = 0; i < this.keyArray.length; i++) yield [this.keyArray[i], this.valueArray[i]];
   }
 
-  /** The slot of `key` (whose hash is `hash`), or -1. */
-  private find(key: string, hash: number): number {
-    const table = this.table;
+  /** The slot of `key`, or -1. */
+  private find(key: string): number {
+    return this.table === null ? this.findSmall(key) : this.findHashed(key, hashString(key));
+  }
+
+  /** The slot of `key` in a dictionary without an index, or -1. */
+  private findSmall(key: string): number {
+    const keys = this.keyArray;
+    for (let slot = 0; slot < keys.length; slot++) if (keys[slot] === key) return slot;
+    return -1;
+  }
+
+  /** The slot of `key` (whose hash is `hash`) through the index, or -1. */
+  private findHashed(key: string, hash: number): number {
+    const table = this.table as Int32Array;
     const mask = this.mask;
-    const hashes = this.hashArray;
+    const hashes = this.hashArray as Int32Array;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const entry = table[i];
       if (entry === 0) return -1;
@@ -199,7 +244,7 @@ export class IndexedDict<V> {
 
   /** Enters `slot` at the first free position of its probe sequence. */
   private place(hash: number, slot: number): void {
-    const table = this.table;
+    const table = this.table as Int32Array;
     const mask = this.mask;
     let i = hash & mask;
     while (table[i] !== 0) i = (i + 1) & mask;
@@ -208,7 +253,7 @@ export class IndexedDict<V> {
 
   /** Where the index holds `slot`, which must be present. */
   private positionOf(hash: number, slot: number): number {
-    const table = this.table;
+    const table = this.table as Int32Array;
     const mask = this.mask;
     let i = hash & mask;
     while (table[i] !== slot + 1) i = (i + 1) & mask;
@@ -221,9 +266,9 @@ export class IndexedDict<V> {
    * stay as short as if the deleted key had never been there.
    */
   private unplace(hole: number): void {
-    const table = this.table;
+    const table = this.table as Int32Array;
     const mask = this.mask;
-    const hashes = this.hashArray;
+    const hashes = this.hashArray as Int32Array;
     for (let i = (hole + 1) & mask; table[i] !== 0; i = (i + 1) & mask) {
       const home = hashes[table[i] - 1] & mask;
       const homeInGap = hole <= i ? home > hole && home <= i : home > hole || home <= i;
@@ -235,22 +280,36 @@ export class IndexedDict<V> {
     table[hole] = 0;
   }
 
+  /** Gives a small dictionary its index: the keys' hashes and a table of `size` positions. */
+  private buildIndex(size: number): void {
+    const keys = this.keyArray;
+    const hashes = new Int32Array(this.capacity);
+    for (let slot = 0; slot < keys.length; slot++) hashes[slot] = hashString(keys[slot]);
+    this.hashArray = hashes;
+    this.rebuildIndex(size);
+  }
+
   private rebuildIndex(size: number): void {
     this.table = new Int32Array(size);
     this.mask = size - 1;
-    const hashes = this.hashArray;
+    const hashes = this.hashArray as Int32Array;
     for (let slot = 0; slot < this.keyArray.length; slot++) this.place(hashes[slot], slot);
   }
 
-  /** Resizes the per-entry typed arrays, keeping the live entries. */
+  /** Resizes the per-entry typed arrays that exist, keeping the live entries. */
   private resizeEntries(size: number): void {
     const live = this.keyArray.length;
-    const meta = new Uint32Array(size);
-    meta.set(this.metaArray.subarray(0, live));
-    this.metaArray = meta;
-    const hashes = new Int32Array(size);
-    hashes.set(this.hashArray.subarray(0, live));
-    this.hashArray = hashes;
+    this.capacity = size;
+    if (this.metaArray !== null) {
+      const meta = new Uint32Array(size);
+      meta.set(this.metaArray.subarray(0, live));
+      this.metaArray = meta;
+    }
+    if (this.hashArray !== null) {
+      const hashes = new Int32Array(size);
+      hashes.set(this.hashArray.subarray(0, live));
+      this.hashArray = hashes;
+    }
     if (this.weightArray !== null) {
       const weights = new Uint32Array(size);
       weights.set(this.weightArray.subarray(0, live));
@@ -259,11 +318,26 @@ export class IndexedDict<V> {
   }
 }
 
+/** Up to this many entries a dictionary has no index (lookups compare the keys in turn). */
+export const SMALL_ENTRIES = 8;
 const MIN_ENTRIES = 8;
 const MIN_TABLE = 16;
 /** The index is grown before it is more than 3/4 full, which keeps linear probe runs short. */
 const MAX_LOAD_NUMERATOR = 3;
 const MAX_LOAD_DENOMINATOR = 4;
+
+/** The size of an index holding `count` entries within the maximum load. */
+function indexSizeFor(count: number): number {
+  let size = MIN_TABLE;
+  while (count * MAX_LOAD_DENOMINATOR > size * MAX_LOAD_NUMERATOR) size *= 2;
+  return size;
+}
+
+function powerOfTwoAtLeast(n: number): number {
+  let size = MIN_ENTRIES;
+  while (size < n) size *= 2;
+  return size;
+}
 
 /**
  * Seeds the hash per process, so that which keys collide cannot be worked out in advance (as V8

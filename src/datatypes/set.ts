@@ -13,8 +13,30 @@ const INTSET_HARD_LIMIT = 2 ** 30;
 
 export class SetValue implements CollectionValue {
   readonly type = 'set';
-  private ints: IntSet | null = new IntSet();
-  private dict: IndexedDict<null> | null = null;
+  private ints: IntSet | null;
+  private dict: IndexedDict<null> | null;
+
+  /** An empty set (an intset), or a hashtable set of `table`'s keys. */
+  constructor(table: IndexedDict<null> | null = null) {
+    this.ints = table === null ? new IntSet() : null;
+    this.dict = table;
+  }
+
+  /**
+   * A set of `members`, in the encoding and member order adding them one by one gives it; null
+   * when a member repeats (RDB loading).
+   */
+  static fromMembers(members: readonly string[], maxIntsetEntries: number): SetValue | null {
+    if (members.length > 0 && intsetValueOf(members[0]) === null) {
+      // A hashtable from the first member on: its members in the given order.
+      const dict = new IndexedDict<null>();
+      for (const member of members) dict.set(member, null);
+      return dict.size === members.length ? new SetValue(dict) : null;
+    }
+    const set = new SetValue();
+    for (const member of members) if (!set.add(member, maxIntsetEntries)) return null;
+    return set;
+  }
 
   get encoding(): 'intset' | 'hashtable' {
     return this.ints !== null ? 'intset' : 'hashtable';

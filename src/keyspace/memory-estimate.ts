@@ -17,6 +17,7 @@
  * of it, measured after global.gc).
  */
 import { StringBuffer } from '../datatypes/string-buffer.js';
+import { SMALL_ENTRIES } from '../datatypes/indexed-dict.js';
 import { HashValue } from '../datatypes/hash.js';
 import { ListValue } from '../datatypes/list.js';
 import { SetValue } from '../datatypes/set.js';
@@ -41,6 +42,8 @@ const LIST_SLOT_BYTES = 12;
 const DICT_ENTRY_BYTES = 40;
 /** An empty IndexedDict: its object and typed arrays (each with its ArrayBuffer). */
 const DICT_BYTES = 800;
+/** An IndexedDict of up to SMALL_ENTRIES entries (no index): its object and two short arrays. */
+const SMALL_DICT_BYTES = 480;
 /** An intset member: 8 bytes in a BigInt64Array that doubles, so about 1.5 slots. */
 const INTSET_MEMBER_BYTES = 12;
 /** A sorted set entry in its B+ tree: a double and a member reference, leaves partly filled. */
@@ -112,7 +115,7 @@ function hashBytes(hash: HashValue, samples: number): number {
     const slot = sampleIndex(i, size, n);
     sum += stringBytes(table.keyAt(slot).length) + stringBytes(table.valueAt(slot).length);
   }
-  return OBJECT_BYTES + DICT_BYTES + size * DICT_ENTRY_BYTES + (n === 0 ? 0 : (sum / n) * size);
+  return OBJECT_BYTES + dictBytes(size) + (n === 0 ? 0 : (sum / n) * size);
 }
 
 function setBytes(set: SetValue, samples: number): number {
@@ -123,7 +126,12 @@ function setBytes(set: SetValue, samples: number): number {
   for (let i = 0; i < n; i++) {
     sum += stringBytes(set.memberAt(sampleIndex(i, size, n)).length);
   }
-  return OBJECT_BYTES + DICT_BYTES + size * DICT_ENTRY_BYTES + (n === 0 ? 0 : (sum / n) * size);
+  return OBJECT_BYTES + dictBytes(size) + (n === 0 ? 0 : (sum / n) * size);
+}
+
+/** An IndexedDict of `size` entries, the keys and values themselves apart. */
+function dictBytes(size: number): number {
+  return size <= SMALL_ENTRIES ? SMALL_DICT_BYTES : DICT_BYTES + size * DICT_ENTRY_BYTES;
 }
 
 function zsetBytes(zset: ZSetValue, samples: number): number {
@@ -136,7 +144,7 @@ function zsetBytes(zset: ZSetValue, samples: number): number {
   const elements = n === 0 ? 0 : (sum / n) * size;
   // The skiplist encoding adds a member -> score dictionary beside the tree.
   if (zset.encoding === 'listpack') return TREE_BYTES + size * TREE_ENTRY_BYTES + elements;
-  return TREE_BYTES + DICT_BYTES + size * (TREE_ENTRY_BYTES + DICT_ENTRY_BYTES) + elements;
+  return TREE_BYTES + size * TREE_ENTRY_BYTES + dictBytes(size) + elements;
 }
 
 /** A stream from its node count and the size of its newest entry, taken as typical. */

@@ -126,10 +126,8 @@ function listOf(elements: string[]): ListValue | null {
 
 function setOf(dec: RdbDecoder, members: string[], limits: EncodingLimits): SetValue | null {
   if (members.length === 0) return null;
-  const set = new SetValue();
-  for (const member of members) {
-    if (!set.add(member, limits.maxIntsetEntries)) dec.fail('Duplicate set members detected');
-  }
+  const set = SetValue.fromMembers(members, limits.maxIntsetEntries);
+  if (set === null) dec.fail('Duplicate set members detected');
   return set;
 }
 

@@ -107,6 +107,22 @@ describe('IndexedDict', () => {
     );
   });
 
+  it('reserve makes room in advance, small or indexed, and every key stays findable', () => {
+    for (const reserved of [0, 3, 8, 9, 1000]) {
+      const dict = new IndexedDict<number>();
+      dict.set('first', -1);
+      dict.reserve(reserved);
+      const model = new Map([['first', -1]]);
+      for (let i = 0; i < 20; i++) {
+        dict.set(`k${i}`, i);
+        model.set(`k${i}`, i);
+        assertSame(dict, model);
+      }
+      dict.reserve(5000);
+      assertSame(dict, model);
+    }
+  });
+
   it('clear empties it for reuse', () => {
     const dict = new IndexedDict<number>();
     for (let i = 0; i < 1000; i++) dict.set(String(i), i);
