@@ -17,6 +17,11 @@ export class ListValue implements CollectionValue {
   private ring: (string | undefined)[];
   private head = 0;
   private count = 0;
+  /**
+   * The total length of the elements, kept as they come and go, so the memory estimate of a
+   * long list costs nothing per write (sampling elements all over a big ring misses the caches).
+   */
+  private chars = 0;
 
   constructor(capacity = MIN_CAPACITY) {
     this.ring = new Array<string | undefined>(ringCapacity(capacity));
@@ -41,6 +46,11 @@ export class ListValue implements CollectionValue {
     return this.count;
   }
 
+  /** The total length of all elements. */
+  get elementChars(): number {
+    return this.chars;
+  }
+
   /** The element at index (0 is the head); the index must be in [0, length). */
   at(index: number): string {
     return this.ring[(this.head + index) & (this.ring.length - 1)] as string;
@@ -48,7 +58,9 @@ export class ListValue implements CollectionValue {
 
   /** Replaces the element at index; the index must be in [0, length). */
   set(index: number, value: string): void {
-    this.ring[(this.head + index) & (this.ring.length - 1)] = value;
+    const slot = (this.head + index) & (this.ring.length - 1);
+    this.chars += value.length - (this.ring[slot] as string).length;
+    this.ring[slot] = value;
   }
 
   pushHead(value: string): void {
@@ -56,21 +68,24 @@ export class ListValue implements CollectionValue {
     this.head = (this.head - 1) & (this.ring.length - 1);
     this.ring[this.head] = value;
     this.count++;
+    this.chars += value.length;
   }
 
   pushTail(value: string): void {
     if (this.count === this.ring.length) this.resize(this.ring.length * 2);
     this.ring[(this.head + this.count) & (this.ring.length - 1)] = value;
     this.count++;
+    this.chars += value.length;
   }
 
   /** Removes and returns the head element, or undefined when the list is empty. */
   popHead(): string | undefined {
     if (this.count === 0) return undefined;
-    const value = this.ring[this.head];
+    const value = this.ring[this.head] as string;
     this.ring[this.head] = undefined;
     this.head = (this.head + 1) & (this.ring.length - 1);
     this.count--;
+    this.chars -= value.length;
     this.shrinkIfSparse();
     return value;
   }
@@ -79,9 +94,10 @@ export class ListValue implements CollectionValue {
   popTail(): string | undefined {
     if (this.count === 0) return undefined;
     const slot = (this.head + this.count - 1) & (this.ring.length - 1);
-    const value = this.ring[slot];
+    const value = this.ring[slot] as string;
     this.ring[slot] = undefined;
     this.count--;
+    this.chars -= value.length;
     this.shrinkIfSparse();
     return value;
   }
@@ -152,7 +168,11 @@ export class ListValue implements CollectionValue {
     this.ring = new Array<string | undefined>(ringCapacity(elements.length));
     this.head = 0;
     this.count = elements.length;
-    for (let i = 0; i < elements.length; i++) this.ring[i] = elements[i];
+    this.chars = 0;
+    for (let i = 0; i < elements.length; i++) {
+      this.ring[i] = elements[i];
+      this.chars += elements[i].length;
+    }
   }
 
   private shrinkIfSparse(): void {

@@ -265,13 +265,14 @@ export class Gate {
 
   /**
    * A connection is about to run the commands it has read, back to back: each command then starts
-   * at the clock reading that ended the one before (a clock read can cost hundreds of ns; a
+   * at the clock reading that ended the one before, the first at `readAt`, the performance.now()
+   * reading taken when the bytes arrived, if any (a clock read can cost hundreds of ns; a
    * command's duration then includes reading its arguments). endBatch() must follow before
    * control returns to the event loop.
    */
-  beginBatch(): void {
+  beginBatch(readAt = -1): void {
     this.inBatch = true;
-    this.batchClock = -1;
+    this.batchClock = readAt;
   }
 
   endBatch(): void {

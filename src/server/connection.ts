@@ -4,6 +4,7 @@
  * being read from (TCP backpressure), so its pending output stays bounded.
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ProtocolError, RespParser, type ParserLimits } from '../resp/parser.js';
 import { ReplyWriter, type RespVersion } from '../resp/reply.js';
 import { ClientState } from '../dispatch/client-state.js';
@@ -179,15 +180,19 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
     const stats = this.server.stats;
     stats.totalNetInputBytes += length;
     stats.totalReadsProcessed++;
-    this.state.lastInteraction = this.server.keyspace.clock.now();
+    const readAt = performance.now();
+    this.state.lastInteraction = this.server.keyspace.clock.now(readAt);
     this.parser.feed(bytes, length);
-    this.processInput();
+    this.processInput(readAt);
   }
 
-  /** Runs every complete command in the query buffer, then flushes the replies once. */
-  processInput(): void {
+  /**
+   * Runs every complete command in the query buffer, then has the replies flushed. `readAt`:
+   * the performance.now() reading taken when the input arrived, if any.
+   */
+  processInput(readAt = -1): void {
     const server = this.server;
-    server.gate.beginBatch();
+    server.gate.beginBatch(readAt);
     try {
       this.runCommands();
     } finally {
