@@ -113,13 +113,25 @@ export class IndexedDict<V> {
 
   /** Inserts or replaces; returns the slot. A new entry's metadata word is `meta`. */
   set(key: string, value: V, meta = 0): number {
-    const table = this.table;
-    const hash = table === null ? 0 : hashString(key);
-    const existing = table === null ? this.findSmall(key) : this.findHashed(key, hash);
+    const hash = this.table === null ? 0 : hashString(key);
+    const existing = this.table === null ? this.findSmall(key) : this.findHashed(key, hash);
     if (existing >= 0) {
       this.valueArray[existing] = value;
       return existing;
     }
+    return this.append(key, value, meta, hash);
+  }
+
+  /** Inserts a key that is not there yet and returns its slot; -1, changing nothing, if it is. */
+  add(key: string, value: V, meta = 0): number {
+    const hash = this.table === null ? 0 : hashString(key);
+    const existing = this.table === null ? this.findSmall(key) : this.findHashed(key, hash);
+    return existing >= 0 ? -1 : this.append(key, value, meta, hash);
+  }
+
+  /** Enters a new entry (its key's hash is `hash` when there is an index) in the next slot. */
+  private append(key: string, value: V, meta: number, hash: number): number {
+    const table = this.table;
     const slot = this.keyArray.length;
     if (slot >= this.capacity) this.resizeEntries(Math.max(MIN_ENTRIES, this.capacity * 2));
     this.keyArray.push(key);

@@ -85,6 +85,24 @@ function listpackScore(score: number): number {
   return score === 0 ? 0 : score;
 }
 
+/**
+ * Whether the entries are strictly in Redis's order, with no -0 score that a listpack would turn
+ * into 0.
+ */
+function inOrder(
+  members: readonly string[],
+  scores: readonly number[],
+  listpack: boolean,
+): boolean {
+  for (let i = 0; i < members.length; i++) {
+    if (listpack && Object.is(scores[i], -0)) return false;
+    if (i > 0 && compareEntries(scores[i - 1], members[i - 1], scores[i], members[i]) >= 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 export class ZSetValue implements CollectionValue {
   readonly type = 'zset';
 
@@ -111,11 +129,18 @@ export class ZSetValue implements CollectionValue {
     let longest = 0;
     for (const member of members) longest = Math.max(longest, member.length);
     const listpack = members.length <= limits.entries && longest <= limits.value;
-    const order = members.map((_, i) => i);
-    order.sort((a, b) => compareEntries(scores[a], members[a], scores[b], members[b]));
-    const sortedScores = order.map((i) => (listpack ? listpackScore(scores[i]) : scores[i]));
-    const sortedMembers = order.map((i) => members[i]);
-    const zset = new ZSetValue(ScoreTree.fromSorted(sortedScores, sortedMembers), null);
+    let tree: ScoreTree;
+    if (inOrder(members, scores, listpack)) {
+      // Already in order (as RDB listpacks hold them): no sort; the tree copies the arrays.
+      tree = ScoreTree.fromSorted(scores, members);
+    } else {
+      const order = members.map((_, i) => i);
+      order.sort((a, b) => compareEntries(scores[a], members[a], scores[b], members[b]));
+      const sortedScores = order.map((i) => (listpack ? listpackScore(scores[i]) : scores[i]));
+      const sortedMembers = order.map((i) => members[i]);
+      tree = ScoreTree.fromSorted(sortedScores, sortedMembers);
+    }
+    const zset = new ZSetValue(tree, null);
     if (!listpack) zset.toSkiplist();
     return zset;
   }

@@ -5,6 +5,7 @@
  * the offset where reading failed.
  */
 import { lzfDecompress } from '../datatypes/lzf.js';
+import { latin1 } from './rdb-latin1.js';
 import { normalize, type U64 } from '../datatypes/stream-id.js';
 import {
   ENC_INT16,
@@ -30,6 +31,9 @@ export class RdbLoadError extends Error {
 
 export class RdbDecoder {
   pos = 0;
+  /** Where the blob blobSpan() last returned lies in its buffer. */
+  spanStart = 0;
+  spanEnd = 0;
 
   constructor(
     readonly buf: Buffer,
@@ -86,10 +90,10 @@ export class RdbDecoder {
       const from = this.pos;
       if (from + length > this.end) this.fail('Short read');
       this.pos = from + length;
-      return this.buf.latin1Slice(from, from + length);
+      return latin1(this.buf, from, from + length);
     }
     const bytes = this.stringBytes();
-    return typeof bytes === 'string' ? bytes : bytes.latin1Slice(0, bytes.length);
+    return typeof bytes === 'string' ? bytes : latin1(bytes, 0, bytes.length);
   }
 
   /** A string's bytes (a view into the input when stored plain), or its text when an integer. */
@@ -121,6 +125,27 @@ export class RdbDecoder {
       default:
         return this.fail(`Unknown RDB string encoding type ${first & 0x3f}`, start);
     }
+  }
+
+  /**
+   * A blob read in place: the buffer holding it (the input itself, unless the blob was stored
+   * compressed or as an integer), its bounds in spanStart and spanEnd. No view is made of it.
+   */
+  blobSpan(): Buffer {
+    const start = this.pos;
+    if (start < this.end && this.buf[start] >> 6 !== LEN_ENCVAL) {
+      const length = this.length();
+      const from = this.pos;
+      if (from + length > this.end) this.fail('Short read');
+      this.pos = from + length;
+      this.spanStart = from;
+      this.spanEnd = from + length;
+      return this.buf;
+    }
+    const bytes = this.blob();
+    this.spanStart = 0;
+    this.spanEnd = bytes.length;
+    return bytes;
   }
 
   /** A blob (listpack, ziplist, intset ...) as bytes. */

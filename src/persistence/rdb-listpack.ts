@@ -6,6 +6,7 @@
  * canonical 64-bit integer is stored as an integer, as lpAppend does.
  */
 import { isCanonicalInt64 } from '../keyspace/values.js';
+import { latin1 } from './rdb-latin1.js';
 
 const HEADER_SIZE = 6;
 const EOF_BYTE = 0xff;
@@ -140,17 +141,23 @@ export class ListpackBuilder {
 export class BlobError extends Error {}
 
 /**
- * The elements of a listpack, integers as their decimal strings. Every length is checked against
- * the blob, so damaged input throws BlobError instead of reading past it.
+ * The elements of the listpack in blob[start, end), integers as their decimal strings, appended
+ * to `out`. Every length is checked against the blob, so damaged input throws BlobError instead
+ * of reading past it.
  */
-export function readListpack(blob: Buffer): string[] {
-  if (blob.length < HEADER_SIZE + 1) throw new BlobError('listpack too short');
-  if (blob.readUInt32LE(0) !== blob.length) throw new BlobError('listpack size mismatch');
-  const declared = blob.readUInt16LE(4);
-  const out: string[] = [];
-  let at = HEADER_SIZE;
-  const end = blob.length - 1;
-  while (at < end) {
+export function readListpack(
+  blob: Buffer,
+  start = 0,
+  end = blob.length,
+  out: string[] = [],
+): string[] {
+  if (end - start < HEADER_SIZE + 1) throw new BlobError('listpack too short');
+  if (blob.readUInt32LE(start) !== end - start) throw new BlobError('listpack size mismatch');
+  const declared = blob.readUInt16LE(start + 4);
+  const first = out.length;
+  let at = start + HEADER_SIZE;
+  const last = end - 1;
+  while (at < last) {
     const b = blob[at];
     let size: number;
     if (b < 0x80) {
@@ -159,49 +166,49 @@ export function readListpack(blob: Buffer): string[] {
     } else if (b < 0xc0) {
       const length = b & 0x3f;
       size = 1 + length;
-      checkRange(at + size, end);
-      out.push(blob.latin1Slice(at + 1, at + size));
+      checkRange(at + size, last);
+      out.push(latin1(blob, at + 1, at + size));
     } else if (b < 0xe0) {
-      checkRange(at + 2, end);
+      checkRange(at + 2, last);
       const u = ((b & 0x1f) << 8) | blob[at + 1];
       out.push(String(u >= 4096 ? u - 8192 : u));
       size = 2;
     } else if (b < 0xf0) {
-      checkRange(at + 2, end);
+      checkRange(at + 2, last);
       const length = ((b & 0x0f) << 8) | blob[at + 1];
       size = 2 + length;
-      checkRange(at + size, end);
-      out.push(blob.latin1Slice(at + 2, at + size));
+      checkRange(at + size, last);
+      out.push(latin1(blob, at + 2, at + size));
     } else if (b === 0xf0) {
-      checkRange(at + 5, end);
+      checkRange(at + 5, last);
       const length = blob.readUInt32LE(at + 1);
       size = 5 + length;
-      checkRange(at + size, end);
-      out.push(blob.latin1Slice(at + 5, at + size));
+      checkRange(at + size, last);
+      out.push(latin1(blob, at + 5, at + size));
     } else if (b === 0xf1) {
-      checkRange(at + 3, end);
+      checkRange(at + 3, last);
       out.push(String(blob.readInt16LE(at + 1)));
       size = 3;
     } else if (b === 0xf2) {
-      checkRange(at + 4, end);
+      checkRange(at + 4, last);
       out.push(String(blob.readIntLE(at + 1, 3)));
       size = 4;
     } else if (b === 0xf3) {
-      checkRange(at + 5, end);
+      checkRange(at + 5, last);
       out.push(String(blob.readInt32LE(at + 1)));
       size = 5;
     } else if (b === 0xf4) {
-      checkRange(at + 9, end);
+      checkRange(at + 9, last);
       out.push(String(blob.readBigInt64LE(at + 1)));
       size = 9;
     } else {
       throw new BlobError('bad listpack encoding');
     }
     at += size + backlenSize(size);
-    checkRange(at, end);
+    checkRange(at, last);
   }
-  if (at !== end || blob[end] !== EOF_BYTE) throw new BlobError('listpack without end');
-  if (declared !== COUNT_UNKNOWN && declared !== out.length) {
+  if (at !== last || blob[last] !== EOF_BYTE) throw new BlobError('listpack without end');
+  if (declared !== COUNT_UNKNOWN && declared !== out.length - first) {
     throw new BlobError('listpack count mismatch');
   }
   return out;

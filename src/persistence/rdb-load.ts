@@ -67,6 +67,8 @@ export function looksLikeRdb(bytes: Buffer): boolean {
 }
 
 const LRU_CLOCK_MAX = 0xffffff;
+/** The fewest bytes a key takes in a file: its type, its name's length and its value's. */
+const MIN_KEY_BYTES = 3;
 
 export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
   const dec = new RdbDecoder(bytes);
@@ -85,6 +87,8 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
     end: 0,
   };
   let db = keyspace.dbs[0];
+  // The metadata word of a key the file says nothing of (most of them), the same for all.
+  const freshStamp = accessStamp(keyspace, -1, -1);
   let expireAt = -1;
   let idle = -1;
   let freq = -1;
@@ -115,10 +119,14 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
         db = keyspace.dbs[index];
         continue;
       }
-      case RdbOpcode.RESIZEDB:
+      case RdbOpcode.RESIZEDB: {
+        // The database's key count, to size its dictionary once instead of doubling it again and
+        // again; no larger than the rest of the file could hold, whatever a damaged file says.
+        const keys = Math.min(dec.length(), Math.floor((dec.end - dec.pos) / MIN_KEY_BYTES));
         dec.length();
-        dec.length();
+        db.dict.reserve(db.dict.size + keys);
         continue;
+      }
       case RdbOpcode.AUX: {
         const name = dec.string();
         result.aux.set(name, dec.string());
@@ -138,7 +146,7 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
     const key = dec.string();
     const value = readValue(dec, type, options.limits);
     const when = expireAt;
-    const access = { idle, freq };
+    const stamp = idle < 0 && freq < 0 ? freshStamp : accessStamp(keyspace, idle, freq);
     expireAt = idle = freq = -1;
     if (value === null) {
       result.emptySkipped++;
@@ -148,10 +156,10 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
       result.expired++;
       continue;
     }
-    if (db.dict.has(key)) dec.fail('Duplicated key found in RDB file', opAt);
-    const slot = db.dict.set(key, value, accessStamp(keyspace, access.idle, access.freq));
+    const slot = db.dict.add(key, value, stamp);
+    if (slot < 0) dec.fail('Duplicated key found in RDB file', opAt);
     db.dict.setWeightAt(slot, keyBytes(key, value));
-    if (when !== -1) db.expires.set(db.dict.keyAt(slot), when);
+    if (when !== -1) db.expires.set(key, when);
     result.keys++;
   }
 }

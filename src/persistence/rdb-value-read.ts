@@ -55,10 +55,8 @@ export function readValue(
     case RdbType.ZSET_ZIPLIST:
     case RdbType.ZSET_LISTPACK: {
       const at = dec.pos;
-      const elements = blobElements(
-        dec,
-        type === RdbType.ZSET_LISTPACK ? readListpack : readZiplist,
-      );
+      const elements =
+        type === RdbType.ZSET_LISTPACK ? listpackElements(dec) : blobElements(dec, readZiplist);
       return zsetOf(dec, at, elements, limits);
     }
     case RdbType.HASH:
@@ -67,13 +65,11 @@ export function readValue(
     case RdbType.HASH_ZIPLIST:
     case RdbType.HASH_LISTPACK: {
       const at = dec.pos;
-      const reader =
-        type === RdbType.HASH_ZIPMAP
-          ? readZipmap
-          : type === RdbType.HASH_ZIPLIST
-            ? readZiplist
-            : readListpack;
-      return hashOf(dec, at, blobElements(dec, reader), limits);
+      const pairs =
+        type === RdbType.HASH_LISTPACK
+          ? listpackElements(dec)
+          : blobElements(dec, type === RdbType.HASH_ZIPMAP ? readZipmap : readZiplist);
+      return hashOf(dec, at, pairs, limits);
     }
     case RdbType.STREAM_LISTPACKS:
     case RdbType.STREAM_LISTPACKS_2:
@@ -104,6 +100,18 @@ function blobElements(dec: RdbDecoder, reader: (blob: Buffer) => string[]): stri
   }
 }
 
+/** blobElements of a listpack, read in place and appended to `out`. */
+function listpackElements(dec: RdbDecoder, out: string[] = []): string[] {
+  const at = dec.pos;
+  const blob = dec.blobSpan();
+  try {
+    return readListpack(blob, dec.spanStart, dec.spanEnd, out);
+  } catch (err) {
+    if (err instanceof BlobError) dec.fail(`Integrity check failed: ${err.message}`, at);
+    throw err;
+  }
+}
+
 function readQuicklist(dec: RdbDecoder, v2: boolean): string[] {
   const out: string[] = [];
   for (let n = dec.length(); n > 0; n--) {
@@ -111,8 +119,8 @@ function readQuicklist(dec: RdbDecoder, v2: boolean): string[] {
     if (container === QUICKLIST_NODE_PLAIN) {
       out.push(dec.string());
     } else if (container === QUICKLIST_NODE_PACKED) {
-      const elements = blobElements(dec, v2 ? readListpack : readZiplist);
-      for (const element of elements) out.push(element);
+      if (v2) listpackElements(dec, out);
+      else for (const element of blobElements(dec, readZiplist)) out.push(element);
     } else {
       dec.fail(`Quicklist integrity check failed: unknown container ${container}`);
     }
@@ -184,12 +192,24 @@ function zsetFromEntries(
   limits: EncodingLimits,
 ): ZSetValue | null {
   if (members.length === 0) return null;
-  if (new Set(members).size !== members.length) dec.fail('Duplicate zset fields detected', at);
+  if (hasDuplicates(members)) dec.fail('Duplicate zset fields detected', at);
   return ZSetValue.fromEntries(members, scores, limits.zset);
+}
+
+/** Whether a string repeats in `strings` (compared pairwise when they are few, as most are). */
+function hasDuplicates(strings: readonly string[]): boolean {
+  if (strings.length > 8) return new Set(strings).size !== strings.length;
+  for (let i = 1; i < strings.length; i++) {
+    for (let j = 0; j < i; j++) if (strings[i] === strings[j]) return true;
+  }
+  return false;
 }
 
 /** A score as listpacks and ziplists hold it (d2string's output, strtod's input). */
 function parseScore(text: string): number {
+  const first = text.charCodeAt(0);
+  // Starting with a digit it is a plain number (or not one at all): no infinity to spell out.
+  if (first >= 48 && first <= 57) return Number(text);
   const lower = text.toLowerCase();
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
