@@ -54,6 +54,9 @@ export class ScriptError {
   constructor(readonly message: string) {}
 }
 
+/** lua_resume's status of an error raised by a script (not a memory error). */
+const LUA_ERRRUN = 2;
+
 export const enum RunStatus {
   Done,
   Failed,
@@ -67,13 +70,17 @@ export class ScriptVM {
   readonly L: LuaPtr;
   /** The coroutine scripts run in (a registry reference keeps it from the collector). */
   private readonly thread: LuaPtr;
+  private readonly threadRef: number;
   private readonly entry: {
     memory: number;
     compile: number;
     runScript: number;
     runFunction: number;
     loadLibrary: number;
+    errorOf: number;
   };
+  /** A library's load returns (ok, value), as it catches its own errors; scripts return values. */
+  private loadingLibrary = false;
   private readonly nres: number;
   host: ScriptHost | null = null;
 
@@ -98,10 +105,11 @@ export class ScriptVM {
       runScript: this.field(-1, 'run_script'),
       runFunction: this.field(-1, 'run_function'),
       loadLibrary: this.field(-1, 'load_library'),
+      errorOf: this.field(-1, 'error_of'),
     };
     api.lua_settop(L, 0);
     this.thread = api.lua_newthread(L);
-    api.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.threadRef = api.luaL_ref(L, LUA_REGISTRYINDEX);
     const hook = lua.hookFunction((T) => this.onHook(T));
     this.hookPtr = hook;
     api.lua_sethook(this.thread, hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
@@ -152,7 +160,8 @@ export class ScriptVM {
    * Starts a script (KEYS/ARGV globals) or a function (keys, args parameters) in the coroutine:
    * the keys are argv[3 .. 3 + keyCount), the arguments the rest of argv (EVAL's and FCALL's
    * layout). Done: the result is at the top of the coroutine's stack (read it, then call
-   * `finish`); Failed: the error table is; Suspended: call `resume` later.
+   * `finish`); Failed: the error (a table, or the message of a memory error) is; Suspended: call
+   * `resume` later.
    */
   start(
     kind: 'script' | 'function' | 'library',
@@ -171,6 +180,7 @@ export class ScriptVM {
     api.lua_settop(T, 0);
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
     api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
+    this.loadingLibrary = kind === 'library';
     if (kind === 'library') return this.resumeWith(1);
     this.pushArray(T, argv, 3, 3 + keyCount);
     this.pushArray(T, argv, 3 + keyCount, argv.length);
@@ -207,20 +217,50 @@ export class ScriptVM {
 
   private resumeWith(nargs: number): RunStatus {
     const api = this.lua.api;
-    const status = api.lua_resume(this.thread, this.L, nargs, this.nres);
+    const T = this.thread;
+    const status = api.lua_resume(T, this.L, nargs, this.nres);
     if (status === LUA_YIELD) return RunStatus.Suspended;
-    if (status === LUA_OK) {
-      // run_* returned (ok, value): the value, or the error table, is left on top.
-      const T = this.thread;
+    if (status !== LUA_OK) return this.failed(status);
+    if (this.loadingLibrary) {
+      // load_library returned (ok, value): the value, or the error table, is left on top.
       api.lua_settop(T, 2);
       return api.lua_toboolean(T, 1) !== 0 ? RunStatus.Done : RunStatus.Failed;
     }
-    // An error escaped the error handler (out of memory in it): the coroutine is dead, and is
-    // reset for the next script; the error is kept as an error table for the reply.
+    // The script's first result (nil when it returned none) is left on top.
+    api.lua_settop(T, 1);
+    return RunStatus.Done;
+  }
+
+  /**
+   * An error stopped the coroutine where it was raised: its stack still shows where, and
+   * error_of makes the error table from it (as Redis's error handler, which runs there). The
+   * coroutine is then reset for the next run, the error left on it.
+   */
+  private failed(status: number): RunStatus {
+    const api = this.lua.api;
     const T = this.thread;
-    const message = api.lua_type(T, -1) === 4 ? this.lua.toString(T, -1) : 'execution failure';
+    const L = this.L;
+    if (status !== LUA_ERRRUN) {
+      // A memory error: its message is reported as it is.
+      api.lua_xmove(T, L, 1);
+      api.lua_resetthread(T);
+      api.lua_settop(T, 0);
+      api.lua_xmove(L, T, 1);
+      return RunStatus.Failed;
+    }
+    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.entry.errorOf));
+    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.threadRef));
+    api.lua_xmove(T, L, 1);
+    const described = api.lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK;
     api.lua_resetthread(T);
-    pushError(this.lua, T, 'ERR ' + message);
+    api.lua_settop(T, 0);
+    if (described) {
+      api.lua_xmove(L, T, 1);
+    } else {
+      const message = api.lua_type(L, -1) === 4 ? this.lua.toString(L, -1) : 'execution failure';
+      api.lua_settop(L, -2);
+      pushError(this.lua, T, 'ERR ' + message);
+    }
     return RunStatus.Failed;
   }
 
