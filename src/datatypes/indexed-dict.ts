@@ -47,6 +47,26 @@ export class IndexedDict<V> {
     if (weighted) this.weightArray = new Uint32Array(0);
   }
 
+  /**
+   * A dictionary of `keys` and their `values` (parallel arrays, which it takes over: a loader
+   * builds them at their exact size, where growing by push leaves spare room); null when a key
+   * repeats.
+   */
+  static adopting<V>(keys: string[], values: V[]): IndexedDict<V> | null {
+    const dict = new IndexedDict<V>();
+    dict.keyArray = keys;
+    dict.valueArray = values;
+    const count = keys.length;
+    if (count <= SMALL_ENTRIES) {
+      for (let i = 1; i < count; i++) if (dict.findSmall(keys[i]) < i) return null;
+      return dict;
+    }
+    if (new Set(keys).size !== count) return null;
+    dict.capacity = powerOfTwoAtLeast(count);
+    dict.buildIndex(indexSizeFor(count));
+    return dict;
+  }
+
   get size(): number {
     return this.keyArray.length;
   }

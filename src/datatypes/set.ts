@@ -24,14 +24,13 @@ export class SetValue implements CollectionValue {
 
   /**
    * A set of `members`, in the encoding and member order adding them one by one gives it; null
-   * when a member repeats (RDB loading).
+   * when a member repeats (RDB loading). The array becomes the set's own.
    */
-  static fromMembers(members: readonly string[], maxIntsetEntries: number): SetValue | null {
+  static fromMembers(members: string[], maxIntsetEntries: number): SetValue | null {
     if (members.length > 0 && intsetValueOf(members[0]) === null) {
-      // A hashtable from the first member on: its members in the given order.
-      const dict = new IndexedDict<null>();
-      for (const member of members) dict.set(member, null);
-      return dict.size === members.length ? new SetValue(dict) : null;
+      // A hashtable from the first member on: its members in the given order, in the array given.
+      const dict = IndexedDict.adopting(members, new Array<null>(members.length).fill(null));
+      return dict === null ? null : new SetValue(dict);
     }
     const set = new SetValue();
     for (const member of members) if (!set.add(member, maxIntsetEntries)) return null;

@@ -23,6 +23,9 @@ export interface EncodingLimits {
   maxIntsetEntries: number;
 }
 
+/** Up to this many strings, an array of them is allocated at its size before reading them. */
+const EXACT_ARRAY_MAX = 1024;
+
 export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
   hash: { maxEntries: 512, maxValue: 64 },
   zset: { entries: 128, value: 64 },
@@ -83,8 +86,10 @@ export function readValue(
 }
 
 function readStrings(dec: RdbDecoder, count: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(dec.string());
+  // At their exact size when few (the array may become a set's own); a damaged file's huge
+  // count fails on reading, before it could allocate.
+  const out = count <= EXACT_ARRAY_MAX ? new Array<string>(count) : [];
+  for (let i = 0; i < count; i++) out[i] = dec.string();
   return out;
 }
 
