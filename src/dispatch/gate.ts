@@ -126,6 +126,8 @@ export class Gate {
   outOfMemory = false;
   /** Some client is in MONITOR mode. False costs the hot path one check. */
   monitoring = false;
+  /** The clock reading (performance.now()) the running top-level command started at. */
+  commandStartedAt = 0;
   /**
    * The MISCONF refusal while the last background save failed (stop-writes-on-bgsave-error),
    * else null: one check on the hot path.
@@ -293,6 +295,7 @@ export class Gate {
     if (topLevel) {
       // One time for the whole command, transaction or script, as Redis's fixed_time_expire,
       // taken from the same clock reading as the duration.
+      this.commandStartedAt = started;
       keyspace.updateTime(started);
       this.hooks.unitStarted(ctx);
     }

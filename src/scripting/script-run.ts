@@ -23,12 +23,51 @@ export interface RunOptions {
   readonly allowOom: boolean;
 }
 
-/** The fake client scripts run their commands as (Redis's lua_client). */
-export function scriptClientContext(server: ServerServices & ErrorSink): CommandContext {
-  const client = new ClientState(0, '', '', server.keyspace.clock.now(), true);
-  client.authenticated = true;
-  client.isScript = true;
-  return new CommandContext(client, new ReplyWriter(server), server);
+/** What every run shares (made once per server). */
+export interface RunServices {
+  /** The fake client the scripts' commands run as. */
+  readonly scriptCtx: CommandContext;
+  /** Counts a refused command's error (Redis's scriptCall error path). */
+  rejected(ctx: CommandContext, command: Command | null, error: string): void;
+}
+
+/** Bound on remembered command-name spellings, so odd casings cannot grow the cache forever. */
+const MAX_SPELLINGS = 1024;
+
+/**
+ * The services of runs on a server: the fake client scripts run their commands as (Redis's
+ * lua_client), and the commands by the names scripts spell them with.
+ */
+export class ScriptServices implements RunServices {
+  readonly scriptCtx: CommandContext;
+  /** Commands without subcommands by spelling: scripts call the same few, lower-casing costs. */
+  private readonly bySpelling = new Map<string, Command>();
+
+  constructor(
+    server: ServerServices & ErrorSink,
+    readonly rejected: RunServices['rejected'],
+  ) {
+    const client = new ClientState(0, '', '', server.keyspace.clock.now(), true);
+    client.authenticated = true;
+    client.isScript = true;
+    this.scriptCtx = new CommandContext(client, new ReplyWriter(server), server);
+  }
+
+  /** The command (or subcommand) argv calls, as the command table finds it. */
+  lookup(argv: readonly string[]): Command | undefined {
+    const known = this.bySpelling.get(argv[0]);
+    if (known !== undefined) return known;
+    const command = this.scriptCtx.server.commands.lookup(argv);
+    if (
+      command !== undefined &&
+      command.parent === null &&
+      command.subcommands === null &&
+      this.bySpelling.size < MAX_SPELLINGS
+    ) {
+      this.bySpelling.set(argv[0], command);
+    }
+    return command;
+  }
 }
 
 export class ScriptRun implements ScriptHost {
@@ -38,8 +77,9 @@ export class ScriptRun implements ScriptHost {
   killed = false;
   /** A write command was called (such a script cannot be killed). */
   wrote = false;
-  readonly startedAt = performance.now();
-  private sliceStartedAt = this.startedAt;
+  private sliceStartedAt: number;
+
+  private readonly scriptCtx: CommandContext;
 
   constructor(
     readonly options: RunOptions,
@@ -47,27 +87,25 @@ export class ScriptRun implements ScriptHost {
     readonly caller: CommandContext,
     /** Its command (FUNCTION STATS shows it). */
     readonly callerArgv: readonly string[],
-    private readonly scriptCtx: CommandContext,
-    /** Counts a refused command's error (Redis's scriptCall error path). */
-    private readonly rejected: (
-      ctx: CommandContext,
-      command: Command | null,
-      error: string,
-    ) => void,
+    private readonly services: ScriptServices,
+    /** The clock reading (performance.now()) it started at. */
+    readonly startedAt: number,
     private readonly threshold: number,
     /** False inside MULTI/EXEC: the transaction cannot be left half-run for the event loop. */
     private readonly canSuspend: boolean,
   ) {
-    scriptCtx.selectDb(caller.client.db);
-    scriptCtx.reply.resp = 2;
+    this.sliceStartedAt = startedAt;
+    this.scriptCtx = services.scriptCtx;
+    this.scriptCtx.selectDb(caller.client.db);
+    this.scriptCtx.reply.resp = 2;
   }
 
   call(argv: string[]): string | ScriptError {
     const ctx = this.scriptCtx;
-    const command = ctx.server.commands.lookup(argv);
+    const command = this.services.lookup(argv);
     const refusal = this.refusal(command, argv);
     if (refusal !== null) {
-      this.rejected(ctx, command ?? null, refusal);
+      this.services.rejected(ctx, command ?? null, refusal);
       return new ScriptError(refusal);
     }
     if ((command as Command).isWrite) this.wrote = true;
@@ -115,7 +153,7 @@ export class ScriptRun implements ScriptHost {
   }
 
   commandExists(argv: string[]): boolean {
-    return this.scriptCtx.server.commands.lookup(argv) !== undefined;
+    return this.services.lookup(argv) !== undefined;
   }
 
   checkpoint(yieldable: boolean): 'yield' | ScriptError | null {

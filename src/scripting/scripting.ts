@@ -21,7 +21,7 @@ import { writeLuaValue } from './lua-to-reply.js';
 import { IGNORE_STATS } from './reply-to-lua.js';
 import { parseScriptShebang, type ScriptFlags } from './shebang.js';
 import { RunStatus, ScriptVM } from './script-vm.js';
-import { ScriptRun, scriptClientContext, type RunOptions } from './script-run.js';
+import { ScriptRun, ScriptServices, type RunOptions } from './script-run.js';
 import { FunctionLibraries, type FunctionInfo } from './function-libraries.js';
 
 /** What the server lends scripting beyond its services. */
@@ -32,6 +32,8 @@ export interface ScriptingDeps {
   suspendCall(): void;
   /** The suspended call is over. */
   finishSuspendedCall(): void;
+  /** The clock reading (performance.now()) the running top-level command started at. */
+  commandStartedAt(): number;
   /** A command the script called was refused before it ran (see Gate.rejectedElsewhere). */
   commandRejected(ctx: CommandContext, command: Command | null): void;
   /** A client the script kept waiting goes on with what it has sent since. */
@@ -74,7 +76,9 @@ export class Scripting {
   /** The script or function running, kept while it is suspended. */
   private running: ScriptRun | null = null;
   private closed = false;
-  private scriptCtx: CommandContext | null = null;
+  private runServices: ScriptServices | null = null;
+  /** A script was compiled since the last run started: the next run reads the clock again. */
+  private compiledSinceStart = false;
 
   constructor(private readonly deps: ScriptingDeps) {}
 
@@ -93,7 +97,7 @@ export class Scripting {
     if (this.runtime !== null) return;
     const runtime = await LuaRuntime.load();
     this.runtime = runtime;
-    this.scriptCtx = scriptClientContext(this.deps.server);
+    this.runServices = new ScriptServices(this.deps.server, this.commandRejected);
   }
 
   close(): void {
@@ -181,6 +185,7 @@ export class Scripting {
     const parsed = parseScriptShebang(body);
     if (typeof parsed === 'string') return parsed;
     const ref = this.evalState.compile(parsed.code, '@user_script');
+    this.compiledSinceStart = true;
     if (typeof ref === 'string') return `ERR Error compiling script (new function): ${ref}`;
     const flags = parsed.flags.flags;
     const options = {
@@ -300,20 +305,29 @@ export class Scripting {
     if (typeof keyCount === 'string') return ctx.reply.error(keyCount);
     const threshold = this.deps.server.config.numberValue('busy-reply-threshold');
     const canSuspend = ctx.server.blocking.mayBlock();
+    // The script's time is taken as it starts, as in Redis. Run by the command itself, it starts
+    // at the command's clock reading, unless compiling it (or, the first time, the Lua state and
+    // WebAssembly code) took long enough that a PX it sets would expire early; inside MULTI it
+    // starts after the commands queued before it.
+    let startedAt: number;
+    if (canSuspend && !this.compiledSinceStart) {
+      startedAt = this.deps.commandStartedAt();
+    } else {
+      startedAt = performance.now();
+      this.deps.server.keyspace.updateTime(startedAt);
+    }
+    this.compiledSinceStart = false;
     const run = new ScriptRun(
       options,
       ctx,
       argv,
-      this.ready(this.scriptCtx),
-      this.commandRejected,
+      this.ready(this.runServices),
+      startedAt,
       threshold,
       canSuspend,
     );
     this.running = run;
     vm.host = run;
-    // The script's time is taken as it starts, as in Redis: compiling it (or, the first time, the
-    // Lua state and WebAssembly code) can take long enough that a PX it sets would expire early.
-    this.deps.server.keyspace.updateTime(run.startedAt);
     const status = vm.start(kind, ref, argv, keyCount);
     if (status === RunStatus.Suspended) this.suspend(run, vm);
     else this.complete(run, vm, status);
@@ -366,8 +380,10 @@ export class Scripting {
 
 /** The key count of argv[2]: a number of keys, or the error to reply. */
 function splitKeys(argv: readonly string[], notANumber: string): number | string {
+  const text = argv[2];
+  const digit = text.length === 1 ? text.charCodeAt(0) - 48 : -1;
   // A number beyond 2^53 is imprecise, but as far out of range as the exact one.
-  const n = parseInteger(argv[2]);
+  const n = digit >= 0 && digit <= 9 ? digit : parseInteger(text);
   if (n === null) return notANumber;
   if (n > argv.length - 3) return Err.tooManyKeys;
   if (n < 0) return Err.negativeKeys;

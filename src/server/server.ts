@@ -135,6 +135,7 @@ export class KvikServer implements ServerServices {
     server: this,
     suspendCall: () => this.gate.suspendCurrent(),
     finishSuspendedCall: () => this.gate.finishSuspended(),
+    commandStartedAt: () => this.gate.commandStartedAt,
     commandRejected: (ctx, command) => this.gate.rejectedElsewhere(ctx, command),
     resumeClient: (clientId) => this.connections.get(clientId)?.processInput(),
   });
