@@ -12,8 +12,8 @@ import {
   compareIds,
   formatId,
   increment,
+  isMaxId,
   isZeroId,
-  MAX_ID,
   normalize,
   parseStreamId,
   U64_MAX,
@@ -53,7 +53,21 @@ interface AddTrimArgs {
 const APPROX_LIMIT_MIN = 10000;
 const APPROX_LIMIT_MAX = 1000000;
 
-function parseAddTrimArgs(ctx: CommandContext, argv: string[], xadd: boolean): AddTrimArgs {
+/** `XADD key * field value ...`, the common form: what parsing it gives. */
+const AUTO_ID_ONLY: Readonly<AddTrimArgs> = Object.freeze({
+  idPos: 2,
+  id: null,
+  noMkStream: false,
+  trim: null,
+  trimArgIndex: 0,
+});
+
+function parseAddTrimArgs(
+  ctx: CommandContext,
+  argv: string[],
+  xadd: boolean,
+): Readonly<AddTrimArgs> {
+  if (xadd && isToken(argv[2], '*')) return AUTO_ID_ONLY;
   const parsed: AddTrimArgs = {
     idPos: argv.length,
     id: null,
@@ -143,7 +157,7 @@ function addedId(ctx: CommandContext, stream: Stream, id: ParsedId | null): Stre
  * After a "~" trim (or one with LIMIT), the replicas and the AOF must remove exactly what was
  * removed here: the command propagates as an exact trim to the resulting length or first ID.
  */
-function rewriteApproxTrim(argv: string[], args: AddTrimArgs, stream: Stream): void {
+function rewriteApproxTrim(argv: string[], args: Readonly<AddTrimArgs>, stream: Stream): void {
   argv[args.trimArgIndex - 1] = '=';
   argv[args.trimArgIndex] =
     args.trim!.maxLen !== undefined ? String(stream.length) : formatId(stream.edgeId(true, false));
@@ -164,7 +178,7 @@ function xadd(ctx: CommandContext, argv: string[]): void {
     ctx.reply.nullBulk();
     return;
   }
-  if (stream !== undefined && compareIds(stream.lastId, MAX_ID) === 0) {
+  if (stream !== undefined && isMaxId(stream.lastId)) {
     throw new ReplyError(Err.streamExhausted);
   }
   let elementBytes = 0;

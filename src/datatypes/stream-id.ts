@@ -65,6 +65,11 @@ export function isZeroId(id: StreamId): boolean {
   return id.ms === 0 && id.seq === 0;
 }
 
+/** Whether `id` is the largest ID (no number-to-bigint comparison on the way). */
+export function isMaxId(id: StreamId): boolean {
+  return id.ms === U64_MAX && id.seq === U64_MAX;
+}
+
 export function formatId(id: StreamId): string {
   return `${id.ms}-${id.seq}`;
 }

@@ -18,6 +18,8 @@ import {
 
 const FLAG_DELETED = 1;
 const FLAG_SAME_FIELDS = 2;
+/** The flags element in listpack: a small integer and its back-length byte. */
+const FLAGS_LISTPACK_BYTES = 2;
 
 /** Strings shorter than this are copied byte by byte; longer ones with one native call. */
 const NATIVE_COPY_LENGTH = 24;
@@ -78,19 +80,21 @@ export class StreamNode {
   /** Appends an entry; `args[from...]` holds `count` field/value pairs. */
   append(id: StreamId, args: readonly string[], from: number, count: number): void {
     const same = this.hasMasterFields(args, from, count);
-    const msDelta = unsignedDelta(id.ms, this.master.ms);
-    let bytes = 1 + varintSize(msDelta) + varintSize(id.seq);
-    let lpBytes =
-      listpackIntSize(same ? FLAG_SAME_FIELDS : 0) +
-      listpackIntSize(typeof msDelta === 'number' ? msDelta : BigInt.asIntN(64, msDelta)) +
-      listpackIntSize(subtract(id.seq, this.master.seq)) +
-      listpackIntSize(same ? count + 3 : 2 * count + 4);
-    if (!same) {
-      bytes += varintSize(count);
-      lpBytes += listpackIntSize(count);
-    }
+    const master = this.master;
+    const msDelta = unsignedDelta(id.ms, master.ms);
+    const seq = id.seq;
+    // Entries with the master fields store their values only.
+    const first = same ? from + 1 : from;
+    const step = same ? 2 : 1;
     const end = from + 2 * count;
-    for (let i = same ? from + 1 : from; i < end; i += same ? 2 : 1) {
+    let bytes = 1 + varintSize(msDelta) + varintSize(seq) + (same ? 0 : varintSize(count));
+    // The listpack's flags, ms delta, seq delta, field count unless same, and lp-count elements.
+    let lpBytes =
+      FLAGS_LISTPACK_BYTES +
+      listpackIntSize(typeof msDelta === 'number' ? msDelta : BigInt.asIntN(64, msDelta)) +
+      listpackIntSize(subtract(seq, master.seq)) +
+      (same ? listpackIntSize(count + 3) : listpackIntSize(count) + listpackIntSize(2 * count + 4));
+    for (let i = first; i < end; i += step) {
       const length = args[i].length;
       bytes += varintSize(length) + length;
       lpBytes += listpackStringSize(args[i]);
@@ -100,9 +104,9 @@ export class StreamNode {
     this.pos = start;
     this.data[this.pos++] = same ? FLAG_SAME_FIELDS : 0;
     this.writeVarint(msDelta);
-    this.writeVarint(id.seq);
+    this.writeVarint(seq);
     if (!same) this.writeVarint(count);
-    for (let i = same ? from + 1 : from; i < end; i += same ? 2 : 1) this.writeString(args[i]);
+    for (let i = first; i < end; i += step) this.writeString(args[i]);
     this.used = this.pos;
     this.starts[this.size] = start;
     this.live++;
@@ -237,6 +241,11 @@ export class StreamNode {
   }
 
   private writeVarint(v: U64): void {
+    if (typeof v === 'number' && v < 128) this.data[this.pos++] = v;
+    else this.writeLongVarint(v);
+  }
+
+  private writeLongVarint(v: U64): void {
     const data = this.data;
     if (typeof v === 'number') {
       while (v >= 128) {
@@ -313,7 +322,10 @@ function unsignedDelta(ms: U64, masterMs: U64): U64 {
 }
 
 function varintSize(v: U64): number {
-  if (v < 128) return 1;
+  return typeof v === 'number' && v < 128 ? 1 : longVarintSize(v);
+}
+
+function longVarintSize(v: U64): number {
   let size = 1;
   if (typeof v === 'number') {
     while (v >= 128) {

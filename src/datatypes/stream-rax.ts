@@ -228,11 +228,20 @@ function raxKey(id: StreamId): string {
 }
 
 function u64Bytes(v: number | bigint): string {
-  let big = typeof v === 'bigint' ? v : BigInt(v);
+  if (typeof v === 'number') {
+    // Below 2^53: the high 32 bits and the low 32 bits, each as four bytes.
+    const high = Math.floor(v / 0x100000000);
+    return u32Bytes(high) + u32Bytes(v >>> 0);
+  }
+  let big = v;
   let out = '';
   for (let i = 0; i < 8; i++) {
     out = String.fromCharCode(Number(big & 255n)) + out;
     big >>= 8n;
   }
   return out;
+}
+
+function u32Bytes(v: number): string {
+  return String.fromCharCode(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
 }
