@@ -50,13 +50,9 @@ export class HashValue implements CollectionValue {
     let listpack = count <= limits.maxEntries;
     for (let i = 0; listpack && i < pairs.length; i++) listpack = fitsListpack(pairs[i], limits);
     if (listpack) {
-      const fields = new Set<string>();
+      if (fieldRepeats(pairs, count)) return null;
       const packed = new Array<string>(count);
-      for (let i = 0; i < count; i++) {
-        fields.add(pairs[2 * i]);
-        packed[i] = packPair(pairs[2 * i], pairs[2 * i + 1]);
-      }
-      if (fields.size !== count) return null;
+      for (let i = 0; i < count; i++) packed[i] = packPair(pairs[2 * i], pairs[2 * i + 1]);
       hash.data = packed.join('');
       return hash;
     }
@@ -218,6 +214,19 @@ export class HashValue implements CollectionValue {
     }
     this.data = dict;
   }
+}
+
+/** Whether a field repeats among the `count` pairs (compared pairwise when they are few). */
+function fieldRepeats(pairs: readonly string[], count: number): boolean {
+  if (count > 8) {
+    const fields = new Set<string>();
+    for (let i = 0; i < count; i++) fields.add(pairs[2 * i]);
+    return fields.size !== count;
+  }
+  for (let i = 1; i < count; i++) {
+    for (let j = 0; j < i; j++) if (pairs[2 * i] === pairs[2 * j]) return true;
+  }
+  return false;
 }
 
 function fitsListpack(s: string, limits: HashLimits): boolean {

@@ -128,8 +128,10 @@ export class ScoreTree {
   constructor(
     private readonly leafMax = LEAF_MAX,
     private readonly branchMax = BRANCH_MAX,
+    root: Leaf = new Leaf([], []),
   ) {
-    this.root = new Leaf([], []);
+    this.root = root;
+    this.count = root.scores.length;
   }
 
   get size(): number {
@@ -146,8 +148,11 @@ export class ScoreTree {
     leafMax = LEAF_MAX,
     branchMax = BRANCH_MAX,
   ): ScoreTree {
+    if (scores.length <= leafMax) {
+      // One leaf holds them all, as in most sorted sets: no levels to build.
+      return new ScoreTree(leafMax, branchMax, new Leaf(scores.slice(), members.slice()));
+    }
     const tree = new ScoreTree(leafMax, branchMax);
-    if (scores.length === 0) return tree;
     let level: TreeNode[] = [];
     let counts: number[] = [];
     let previous: Leaf | null = null;

@@ -178,13 +178,13 @@ function zsetOf(
   limits: EncodingLimits,
 ): ZSetValue | null {
   if (elements.length % 2 !== 0) dec.fail('Zset with an odd number of elements', at);
-  const members: string[] = [];
-  const scores: number[] = [];
-  for (let i = 0; i < elements.length; i += 2) {
-    members.push(elements[i]);
-    const score = parseScore(elements[i + 1]);
+  const members = new Array<string>(elements.length / 2);
+  const scores = new Array<number>(elements.length / 2);
+  for (let i = 0; i < members.length; i++) {
+    members[i] = elements[2 * i];
+    const score = parseScore(elements[2 * i + 1]);
     if (Number.isNaN(score)) dec.fail('Zset with a bad score', at);
-    scores.push(score);
+    scores[i] = score;
   }
   return zsetFromEntries(dec, at, members, scores, limits);
 }
