@@ -250,6 +250,16 @@ export class LuaRuntime {
     return s;
   }
 
+  /**
+   * Pushes t[n] of the table at idx (absolute, relative or the registry) and returns its type:
+   * lua_rawgeti without its 64-bit argument, which V8 passes through its slow generic JS-to-wasm
+   * wrapper. The float key finds the integer one: Lua normalizes integral float keys.
+   */
+  rawGetIndex(L: LuaPtr, idx: number, n: number): number {
+    this.api.lua_pushnumber(L, n);
+    return this.api.lua_rawget(L, idx < 0 && idx > LUA_REGISTRYINDEX ? idx - 1 : idx);
+  }
+
   /** A NUL-terminated copy of an ASCII name, kept for the runtime's lifetime. */
   cString(s: string): number {
     let ptr = this.cStrings.get(s);

@@ -131,14 +131,14 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
   }
   // An array: elements 1, 2 ... up to the first nil. Its length is known only at the end.
   let count = 0;
-  while (api.lua_rawgeti(S, -1, BigInt(count + 1)) !== 0) {
+  while (lua.rawGetIndex(S, -1, count + 1) !== 0) {
     api.lua_settop(S, -2);
     count++;
   }
   api.lua_settop(S, -2);
   reply.array(count);
   for (let i = 1; i <= count; i++) {
-    api.lua_rawgeti(S, -1, BigInt(i));
+    lua.rawGetIndex(S, -1, i);
     writeLuaValue(lua, S, out);
   }
 }

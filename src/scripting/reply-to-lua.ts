@@ -153,9 +153,11 @@ class ReplyReader {
     const S = this.S;
     api.lua_createtable(S, count, 0);
     for (let i = 1; i <= count; i++) {
+      // The key first, then lua_rawset: lua_rawseti's 64-bit index is slow to pass.
+      api.lua_pushnumber(S, i);
       this.push();
-      if (api.lua_type(S, -1) === 0 /* nil */) api.lua_settop(S, -2);
-      else api.lua_rawseti(S, -2, BigInt(i));
+      if (api.lua_type(S, -1) === 0 /* nil */) api.lua_settop(S, -3);
+      else api.lua_rawset(S, -3);
     }
   }
 

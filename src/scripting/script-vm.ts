@@ -124,7 +124,7 @@ export class ScriptVM {
   compile(code: string, chunkName: string, library = false): number | string {
     const api = this.lua.api;
     const L = this.L;
-    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.entry.compile));
+    this.lua.rawGetIndex(L, LUA_REGISTRYINDEX, this.entry.compile);
     this.lua.pushString(L, code);
     this.lua.pushString(L, chunkName);
     api.lua_pushboolean(L, library ? 1 : 0);
@@ -145,7 +145,7 @@ export class ScriptVM {
   /** The bytes the Lua heap holds. */
   memoryBytes(): number {
     const api = this.lua.api;
-    api.lua_rawgeti(this.L, LUA_REGISTRYINDEX, BigInt(this.entry.memory));
+    this.lua.rawGetIndex(this.L, LUA_REGISTRYINDEX, this.entry.memory);
     if (api.lua_pcallk(this.L, 0, 1, 0, 0, 0) !== LUA_OK) return 0;
     const bytes = api.lua_tonumberx(this.L, -1, 0);
     api.lua_settop(this.L, 0);
@@ -178,8 +178,8 @@ export class ScriptVM {
           ? this.entry.runFunction
           : this.entry.loadLibrary;
     api.lua_settop(T, 0);
-    api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(entry));
-    api.lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(fnRef));
+    this.lua.rawGetIndex(T, LUA_REGISTRYINDEX, entry);
+    this.lua.rawGetIndex(T, LUA_REGISTRYINDEX, fnRef);
     this.loadingLibrary = kind === 'library';
     if (kind === 'library') return this.resumeWith(1);
     this.pushArray(T, argv, 3, 3 + keyCount);
@@ -192,8 +192,10 @@ export class ScriptVM {
     const api = this.lua.api;
     api.lua_createtable(T, to - from, 0);
     for (let i = from; i < to; i++) {
+      // t[n] = s as key and value pushed, then lua_rawset: lua_rawseti's 64-bit n is slow to pass.
+      api.lua_pushnumber(T, i - from + 1);
       this.lua.pushString(T, strings[i]);
-      api.lua_rawseti(T, -2, BigInt(i - from + 1));
+      api.lua_rawset(T, -3);
     }
   }
 
@@ -248,8 +250,8 @@ export class ScriptVM {
       api.lua_xmove(L, T, 1);
       return RunStatus.Failed;
     }
-    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.entry.errorOf));
-    api.lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.threadRef));
+    this.lua.rawGetIndex(L, LUA_REGISTRYINDEX, this.entry.errorOf);
+    this.lua.rawGetIndex(L, LUA_REGISTRYINDEX, this.threadRef);
     api.lua_xmove(T, L, 1);
     const described = api.lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK;
     api.lua_resetthread(T);
