@@ -31,6 +31,11 @@ export class RdbLoadError extends Error {
 
 export class RdbDecoder {
   pos = 0;
+  /**
+   * An array value readers reuse for elements they copy out at once (a listpack's, before they
+   * become a list's or a sorted set's), instead of a new one per key.
+   */
+  readonly scratch: string[] = [];
   /** Where the blob blobSpan() last returned lies in its buffer. */
   spanStart = 0;
   spanEnd = 0;

@@ -141,65 +141,67 @@ export class ListpackBuilder {
 export class BlobError extends Error {}
 
 /**
- * The elements of the listpack in blob[start, end), integers as their decimal strings, appended
- * to `out`. Every length is checked against the blob, so damaged input throws BlobError instead
- * of reading past it.
+ * The elements of the listpack in blob[start, end), integers as their decimal strings, written
+ * into `out` from index `from` on, after which `out` ends (so a reader may reuse one array for
+ * elements it copies out at once). Every length is checked against the blob, so damaged input
+ * throws BlobError instead of reading past it.
  */
 export function readListpack(
   blob: Buffer,
   start = 0,
   end = blob.length,
   out: string[] = [],
+  from = out.length,
 ): string[] {
   if (end - start < HEADER_SIZE + 1) throw new BlobError('listpack too short');
   if (blob.readUInt32LE(start) !== end - start) throw new BlobError('listpack size mismatch');
   const declared = blob.readUInt16LE(start + 4);
-  const first = out.length;
+  let count = from;
   let at = start + HEADER_SIZE;
   const last = end - 1;
   while (at < last) {
     const b = blob[at];
     let size: number;
     if (b < 0x80) {
-      out.push(String(b));
+      out[count++] = String(b);
       size = 1;
     } else if (b < 0xc0) {
       const length = b & 0x3f;
       size = 1 + length;
       checkRange(at + size, last);
-      out.push(latin1(blob, at + 1, at + size));
+      out[count++] = latin1(blob, at + 1, at + size);
     } else if (b < 0xe0) {
       checkRange(at + 2, last);
       const u = ((b & 0x1f) << 8) | blob[at + 1];
-      out.push(String(u >= 4096 ? u - 8192 : u));
+      out[count++] = String(u >= 4096 ? u - 8192 : u);
       size = 2;
     } else if (b < 0xf0) {
       checkRange(at + 2, last);
       const length = ((b & 0x0f) << 8) | blob[at + 1];
       size = 2 + length;
       checkRange(at + size, last);
-      out.push(latin1(blob, at + 2, at + size));
+      out[count++] = latin1(blob, at + 2, at + size);
     } else if (b === 0xf0) {
       checkRange(at + 5, last);
       const length = blob.readUInt32LE(at + 1);
       size = 5 + length;
       checkRange(at + size, last);
-      out.push(latin1(blob, at + 5, at + size));
+      out[count++] = latin1(blob, at + 5, at + size);
     } else if (b === 0xf1) {
       checkRange(at + 3, last);
-      out.push(String(blob.readInt16LE(at + 1)));
+      out[count++] = String(blob.readInt16LE(at + 1));
       size = 3;
     } else if (b === 0xf2) {
       checkRange(at + 4, last);
-      out.push(String(blob.readIntLE(at + 1, 3)));
+      out[count++] = String(blob.readIntLE(at + 1, 3));
       size = 4;
     } else if (b === 0xf3) {
       checkRange(at + 5, last);
-      out.push(String(blob.readInt32LE(at + 1)));
+      out[count++] = String(blob.readInt32LE(at + 1));
       size = 5;
     } else if (b === 0xf4) {
       checkRange(at + 9, last);
-      out.push(String(blob.readBigInt64LE(at + 1)));
+      out[count++] = String(blob.readBigInt64LE(at + 1));
       size = 9;
     } else {
       throw new BlobError('bad listpack encoding');
@@ -208,9 +210,10 @@ export function readListpack(
     checkRange(at, last);
   }
   if (at !== last || blob[last] !== EOF_BYTE) throw new BlobError('listpack without end');
-  if (declared !== COUNT_UNKNOWN && declared !== out.length - first) {
+  if (declared !== COUNT_UNKNOWN && declared !== count - from) {
     throw new BlobError('listpack count mismatch');
   }
+  if (out.length > count) out.length = count;
   return out;
 }
 

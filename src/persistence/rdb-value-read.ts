@@ -105,31 +105,37 @@ function blobElements(dec: RdbDecoder, reader: (blob: Buffer) => string[]): stri
   }
 }
 
-/** blobElements of a listpack, read in place and appended to `out`. */
-function listpackElements(dec: RdbDecoder, out: string[] = []): string[] {
+/**
+ * blobElements of a listpack, read in place into `out` from index `from` on: by default into the
+ * decoder's scratch array, which the caller copies them out of before the next value.
+ */
+function listpackElements(dec: RdbDecoder, out = dec.scratch, from = 0): string[] {
   const at = dec.pos;
   const blob = dec.blobSpan();
   try {
-    return readListpack(blob, dec.spanStart, dec.spanEnd, out);
+    return readListpack(blob, dec.spanStart, dec.spanEnd, out, from);
   } catch (err) {
     if (err instanceof BlobError) dec.fail(`Integrity check failed: ${err.message}`, at);
     throw err;
   }
 }
 
+/** The elements of a quicklist, in the decoder's scratch array. */
 function readQuicklist(dec: RdbDecoder, v2: boolean): string[] {
-  const out: string[] = [];
+  const out = dec.scratch;
+  let count = 0;
   for (let n = dec.length(); n > 0; n--) {
     const container = v2 ? dec.length() : QUICKLIST_NODE_PACKED;
     if (container === QUICKLIST_NODE_PLAIN) {
-      out.push(dec.string());
+      out[count++] = dec.string();
     } else if (container === QUICKLIST_NODE_PACKED) {
-      if (v2) listpackElements(dec, out);
-      else for (const element of blobElements(dec, readZiplist)) out.push(element);
+      if (v2) count = listpackElements(dec, out, count).length;
+      else for (const element of blobElements(dec, readZiplist)) out[count++] = element;
     } else {
       dec.fail(`Quicklist integrity check failed: unknown container ${container}`);
     }
   }
+  out.length = count;
   return out;
 }
 
