@@ -80,24 +80,17 @@ export class StreamNode {
   /** Appends an entry; `args[from...]` holds `count` field/value pairs. */
   append(id: StreamId, args: readonly string[], from: number, count: number): void {
     const same = this.hasMasterFields(args, from, count);
-    const master = this.master;
-    const msDelta = unsignedDelta(id.ms, master.ms);
-    const seq = id.seq;
     // Entries with the master fields store their values only.
     const first = same ? from + 1 : from;
     const step = same ? 2 : 1;
     const end = from + 2 * count;
+    const master = this.master;
+    const msDelta = unsignedDelta(id.ms, master.ms);
+    const seq = id.seq;
     let bytes = 1 + varintSize(msDelta) + varintSize(seq) + (same ? 0 : varintSize(count));
-    // The listpack's flags, ms delta, seq delta, field count unless same, and lp-count elements.
-    let lpBytes =
-      FLAGS_LISTPACK_BYTES +
-      listpackIntSize(typeof msDelta === 'number' ? msDelta : BigInt.asIntN(64, msDelta)) +
-      listpackIntSize(subtract(seq, master.seq)) +
-      (same ? listpackIntSize(count + 3) : listpackIntSize(count) + listpackIntSize(2 * count + 4));
     for (let i = first; i < end; i += step) {
       const length = args[i].length;
-      bytes += varintSize(length) + length;
-      lpBytes += listpackStringSize(args[i]);
+      bytes += length < 128 ? length + 1 : varintSize(length) + length;
     }
     this.reserve(bytes);
     const start = this.used;
@@ -106,7 +99,16 @@ export class StreamNode {
     this.writeVarint(msDelta);
     this.writeVarint(seq);
     if (!same) this.writeVarint(count);
-    for (let i = first; i < end; i += step) this.writeString(args[i]);
+    // The listpack's flags, ms delta, seq delta, field count unless same, and lp-count elements.
+    let lpBytes =
+      FLAGS_LISTPACK_BYTES +
+      listpackIntSize(typeof msDelta === 'number' ? msDelta : BigInt.asIntN(64, msDelta)) +
+      listpackIntSize(subtract(seq, master.seq)) +
+      (same ? listpackIntSize(count + 3) : listpackIntSize(count) + listpackIntSize(2 * count + 4));
+    for (let i = first; i < end; i += step) {
+      this.writeString(args[i]);
+      lpBytes += listpackStringSize(args[i]);
+    }
     this.used = this.pos;
     this.starts[this.size] = start;
     this.live++;
@@ -226,10 +228,17 @@ export class StreamNode {
     return flags;
   }
 
+  /** Room for an entry of `bytes`. */
   private reserve(bytes: number): void {
     const needed = this.used + bytes;
     if (needed > this.data.length) {
-      const data = Buffer.allocUnsafeSlow(Math.max(needed, this.data.length * 2));
+      // Room for the entries the node still expects, each the size of this one, rather than
+      // double: the node is about full when it ends, and compact() has nothing to copy. At least
+      // an eighth more, so that growing entries do not reallocate every time.
+      const expected = this.starts.length - this.size;
+      const length = this.data.length;
+      const grown = expected > 0 ? this.used + expected * bytes : length * 2;
+      const data = Buffer.allocUnsafeSlow(Math.max(needed, grown, length + (length >> 3)));
       this.data.copy(data, 0, 0, this.used);
       this.data = data;
     }
@@ -289,15 +298,20 @@ export class StreamNode {
 
   private writeString(s: string): void {
     const length = s.length;
-    this.writeVarint(length);
+    const data = this.data;
+    let p = this.pos;
+    if (length < 128) data[p++] = length;
+    else {
+      this.writeLongVarint(length);
+      p = this.pos;
+    }
     if (length < NATIVE_COPY_LENGTH) {
-      const data = this.data;
-      let p = this.pos;
       for (let i = 0; i < length; i++) data[p++] = s.charCodeAt(i);
     } else {
-      this.data.latin1Write(s, this.pos, length);
+      data.latin1Write(s, p, length);
+      p += length;
     }
-    this.pos += length;
+    this.pos = p;
   }
 
   /** Moves the cursor past a string; returns its length. */

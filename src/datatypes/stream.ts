@@ -58,6 +58,8 @@ export class Stream implements CollectionValue {
   entriesAdded: U64 = 0;
   /** Consumer groups by name; created on first use, as in Redis. */
   groups: Map<string, ConsumerGroup> | null = null;
+  /** What newestEntryValueBytes() returns, kept by append; -1 once deletions make it unknown. */
+  private newestValueBytes = 0;
 
   /** The nodes in ID order, for serialization (RDB, DUMP). */
   get nodeList(): readonly StreamNode[] {
@@ -71,6 +73,7 @@ export class Stream implements CollectionValue {
   appendNode(node: StreamNode): void {
     this.nodes.push(node);
     this.rax.insert(node.master);
+    this.newestValueBytes = -1;
   }
 
   /** Nodes in Redis's radix tree (XINFO STREAM radix-tree-keys). */
@@ -116,6 +119,9 @@ export class Stream implements CollectionValue {
       this.rax.insert(id);
     }
     node.append(id, args, from, count);
+    let valueBytes = 0;
+    for (let i = from + 1; i < from + 2 * count; i += 2) valueBytes += args[i].length + 1;
+    this.newestValueBytes = valueBytes;
     this.length++;
     this.entriesAdded = increment(this.entriesAdded);
     this.lastId = id;
@@ -175,9 +181,15 @@ export class Stream implements CollectionValue {
 
   /**
    * The newest live entry's value bytes plus one per value (StreamNode.valueBytesAt); 0 when
-   * empty. Memory estimates take that entry as typical, on every write: this allocates nothing.
+   * empty. Memory estimates take that entry as typical, on every write: known after an append,
+   * read from the node (allocating nothing) after deletions.
    */
   newestEntryValueBytes(): number {
+    if (this.newestValueBytes < 0) this.newestValueBytes = this.readNewestValueBytes();
+    return this.newestValueBytes;
+  }
+
+  private readNewestValueBytes(): number {
     const nodes = this.nodes;
     for (let n = nodes.length - 1; n >= 0; n--) {
       const node = nodes[n];
@@ -232,6 +244,7 @@ export class Stream implements CollectionValue {
     if (deleted > 0) {
       if (this.length === 0) this.firstId = MIN_ID;
       else if (firstDeleted) this.firstId = this.edgeId(true, true);
+      this.newestValueBytes = -1;
     }
     return deleted;
   }
@@ -272,6 +285,7 @@ export class Stream implements CollectionValue {
     if (removedNodes > 0) nodes.splice(0, removedNodes);
     if (this.length === 0) this.firstId = MIN_ID;
     else if (deleted > 0) this.firstId = this.edgeId(true, true);
+    if (deleted > 0) this.newestValueBytes = -1;
     return deleted;
   }
 
@@ -354,6 +368,7 @@ export class Stream implements CollectionValue {
     copy.firstId = this.firstId;
     copy.maxDeletedId = this.maxDeletedId;
     copy.entriesAdded = this.entriesAdded;
+    copy.newestValueBytes = this.newestValueBytes;
     if (this.groups !== null) {
       copy.groups = new Map([...this.groups].map(([name, group]) => [name, group.clone()]));
     }
