@@ -91,8 +91,9 @@ describe('SLOWLOG', () => {
     await h.call('CONFIG', 'SET', 'latency-monitor-threshold', '1');
     await h.call('EVAL', 'local i = 0 while i < 3000000 do i = i + 1 end return 1', '0');
     const latest = entries(parseReply(await h.call('LATENCY', 'LATEST')));
-    assert.equal(latest.length, 1);
-    assert.equal((entries(latest[0])[0] as { text: string }).text, 'command');
+    // On a loaded machine the cron's expire cycle may pass 1 ms too: only 'command' is certain.
+    const events = latest.map((entry) => (entries(entry)[0] as { text: string }).text);
+    assert.ok(events.includes('command'), `events: ${events.join(', ')}`);
     assert.match(await h.call('LATENCY', 'GRAPH', 'command'), /^\$\d+\r\ncommand - high \d+ ms/);
     assert.match(await h.call('LATENCY', 'DOCTOR'), /1\. command: 1 latency spikes/);
     assert.equal(await h.call('LATENCY', 'RESET', 'command', 'nosuch'), ':1\r\n');
