@@ -210,17 +210,17 @@ export class LuaRuntime {
   }
 
   /**
-   * Pushes the integer written in decimal digits (within int64), as Lua's own conversion reads
-   * it: cheaper than making the BigInt lua_pushinteger takes.
+   * Pushes the integer written in decimal digits (within int64) in text[from, to), as Lua's own
+   * conversion reads it: cheaper than making the BigInt lua_pushinteger takes.
    */
-  pushIntegerDigits(L: LuaPtr, digits: string): void {
-    const length = digits.length;
+  pushIntegerDigits(L: LuaPtr, text: string, from = 0, to = text.length): void {
+    const length = to - from;
     if (length >= this.scratchSize) this.ensureScratch(length + 1);
     const heap = this.bytes();
-    const at = this.scratch;
-    for (let i = 0; i < length; i++) heap[at + i] = digits.charCodeAt(i);
-    heap[at + length] = 0;
-    this.api.lua_stringtonumber(L, at);
+    const at = this.scratch - from;
+    for (let i = from; i < to; i++) heap[at + i] = text.charCodeAt(i);
+    heap[at + to] = 0;
+    this.api.lua_stringtonumber(L, this.scratch);
   }
 
   /** The string (or number, converted in place as lua_tolstring does) at idx, as latin1. */

@@ -40,7 +40,7 @@ function pushField(lua: LuaRuntime, S: LuaPtr, name: string, value: string): voi
 /** Pushes the value of the one reply in `text`. */
 export function pushReply(lua: LuaRuntime, S: LuaPtr, text: string): void {
   // The most common reply (INCR, DEL, EXISTS ...) without a reader.
-  if (text.charCodeAt(0) === 58 /* : */) lua.pushIntegerDigits(S, text.slice(1, -2));
+  if (text.charCodeAt(0) === 58 /* : */) lua.pushIntegerDigits(S, text, 1, text.length - 2);
   else new ReplyReader(lua, S, text).push();
 }
 
