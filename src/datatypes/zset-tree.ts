@@ -40,6 +40,10 @@ class Branch {
 
 type TreeNode = Leaf | Branch;
 
+/** The path of a tree that has never had a branch: empty, and frozen as every tree shares it. */
+const NO_BRANCHES = Object.freeze([]) as unknown as Branch[];
+const NO_INDEXES = Object.freeze([]) as unknown as number[];
+
 /** Redis's order of sorted set entries: by score, then by member bytes (latin1 code units). */
 export function compareEntries(
   score: number,
@@ -119,9 +123,13 @@ export class TreeCursor {
 export class ScoreTree {
   private root: TreeNode;
   private count = 0;
-  /** The branches and child indexes of the last descent, root first (reused, never shared). */
-  private readonly pathNodes: Branch[] = [];
-  private readonly pathIndexes: number[] = [];
+  /**
+   * The branches and child indexes of the last descent, root first (reused, never shared). A tree
+   * that is one leaf, as most are, descends through no branch: it has no arrays of its own (two
+   * objects less per small sorted set) until startPath finds a branch.
+   */
+  private pathNodes = NO_BRANCHES;
+  private pathIndexes = NO_INDEXES;
   /** The index within its leaf of the entry the last descendToRank found. */
   private rankInLeaf = 0;
 
@@ -321,10 +329,21 @@ export class ScoreTree {
     return removed;
   }
 
+  /** Empties the recorded path before a descent. */
+  private startPath(): void {
+    if (this.pathNodes === NO_BRANCHES) {
+      if (this.root instanceof Leaf) return;
+      this.pathNodes = [];
+      this.pathIndexes = [];
+    } else if (this.pathNodes.length !== 0) {
+      this.pathNodes.length = 0;
+      this.pathIndexes.length = 0;
+    }
+  }
+
   /** Walks down to the leaf where (score, member) is or would be, recording the path. */
   private descendToEntry(score: number, member: string): Leaf {
-    this.pathNodes.length = 0;
-    this.pathIndexes.length = 0;
+    this.startPath();
     let node = this.root;
     while (node instanceof Branch) {
       const child = childForEntry(node, score, member);
@@ -337,8 +356,7 @@ export class ScoreTree {
 
   /** Walks down to the leaf holding a rank, recording the path; sets rankInLeaf. */
   private descendToRank(rank: number): Leaf {
-    this.pathNodes.length = 0;
-    this.pathIndexes.length = 0;
+    this.startPath();
     let node = this.root;
     let left = rank;
     while (node instanceof Branch) {

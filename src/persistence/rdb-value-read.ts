@@ -135,7 +135,7 @@ function readQuicklist(dec: RdbDecoder, v2: boolean): string[] {
       dec.fail(`Quicklist integrity check failed: unknown container ${container}`);
     }
   }
-  out.length = count;
+  if (out.length !== count) out.length = count;
   return out;
 }
 
