@@ -5,7 +5,7 @@
 import type { CommandContext } from '../dispatch/context.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
-import { parseInt64 } from '../dispatch/numbers.js';
+import { parseInt64, parseInteger } from '../dispatch/numbers.js';
 import { Stream, type StreamEntry } from '../datatypes/stream.js';
 import {
   formatId,
@@ -85,6 +85,13 @@ function isExclusive(arg: string): boolean {
 export function longArg(arg: string, error: string = Err.notInteger): bigint {
   const value = parseInt64(arg);
   if (value === null) throw new ReplyError(error);
+  return value;
+}
+
+/** A long long argument as a number (counts: exact up to 2^53), with Redis's error. */
+export function integerArg(arg: string): number {
+  const value = parseInteger(arg);
+  if (value === null) throw new ReplyError(Err.notInteger);
   return value;
 }
 

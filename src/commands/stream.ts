@@ -22,6 +22,7 @@ import {
 } from '../datatypes/stream-id.js';
 import { keysFromFirst } from './string-common.js';
 import {
+  integerArg,
   isToken,
   longArg,
   nodeLimits,
@@ -78,7 +79,7 @@ function parseAddTrimArgs(
   let maxLen: number | undefined;
   let minId: StreamId | undefined;
   let approx = false;
-  let limit = 0n;
+  let limit = 0;
   let limitGiven = false;
   let i = 2;
   for (; i < argv.length; i++) {
@@ -97,16 +98,15 @@ function parseAddTrimArgs(
       }
       i++;
       if (option === 'maxlen') {
-        const value = longArg(argv[i]);
-        if (value < 0n) throw new ReplyError(Err.maxlenNegative);
-        maxLen = Number(value);
+        maxLen = integerArg(argv[i]);
+        if (maxLen < 0) throw new ReplyError(Err.maxlenNegative);
       } else {
         minId = strictIdArg(argv[i]);
       }
       parsed.trimArgIndex = i;
     } else if (option === 'limit' && more > 0) {
-      limit = longArg(argv[++i]);
-      if (limit < 0n) throw new ReplyError(Err.limitNegative);
+      limit = integerArg(argv[++i]);
+      if (limit < 0) throw new ReplyError(Err.limitNegative);
       limitGiven = true;
     } else if (xadd && option === 'nomkstream') {
       parsed.noMkStream = true;
@@ -121,14 +121,14 @@ function parseAddTrimArgs(
   }
   parsed.idPos = i;
   const hasStrategy = maxLen !== undefined || minId !== undefined;
-  if (limit !== 0n && !hasStrategy) throw new ReplyError(Err.limitWithoutStrategy);
+  if (limit !== 0 && !hasStrategy) throw new ReplyError(Err.limitWithoutStrategy);
   if (!xadd && !hasStrategy) throw new ReplyError(Err.xtrimWithoutStrategy);
   if (limitGiven && !approx) throw new ReplyError(Err.limitWithoutApprox);
   if (!limitGiven && approx) {
     const perNodes = 100 * ctx.server.config.numberValue('stream-node-max-entries');
-    limit = BigInt(perNodes <= 0 ? APPROX_LIMIT_MIN : Math.min(perNodes, APPROX_LIMIT_MAX));
+    limit = perNodes <= 0 ? APPROX_LIMIT_MIN : Math.min(perNodes, APPROX_LIMIT_MAX);
   }
-  if (hasStrategy) parsed.trim = { maxLen, minId, approx, limit: Number(limit) };
+  if (hasStrategy) parsed.trim = { maxLen, minId, approx, limit };
   return parsed;
 }
 

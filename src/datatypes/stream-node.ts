@@ -40,6 +40,11 @@ export class StreamNode {
   private used = 0;
   /** Where each entry starts in `data`. */
   private starts: Uint32Array;
+  /**
+   * The first live entry's index (`size` when none): trimming deletes from the head, so scans
+   * for live entries start here rather than walk the tombstones every time.
+   */
+  private head = 0;
   /** Decoding cursor and the last decoded ID, so that scans allocate nothing. */
   private pos = 0;
   private curMs: U64 = 0;
@@ -181,11 +186,20 @@ export class StreamNode {
     return bytes;
   }
 
+  /** The index of the first live entry; `size` when all are deleted. */
+  get firstLive(): number {
+    return this.head;
+  }
+
   /** Flags entry `index` deleted (it must be live). */
   markDeleted(index: number): void {
     this.data[this.starts[index]] |= FLAG_DELETED;
     this.live--;
     this.deleted++;
+    if (index === this.head) {
+      const size = this.size;
+      while (this.head < size && this.isDeleted(this.head)) this.head++;
+    }
   }
 
   /** Releases the spare capacity kept for appending, once the node is no longer the tail. */
@@ -208,6 +222,7 @@ export class StreamNode {
     this.data.copy(copy.data, 0, 0, this.used);
     copy.used = this.used;
     copy.starts = this.starts.slice();
+    copy.head = this.head;
     return copy;
   }
 

@@ -213,7 +213,7 @@ export class Stream implements CollectionValue {
     const nodes = this.nodes;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[first ? k : nodes.length - 1 - k];
-      for (let j = 0; j < node.size; j++) {
+      for (let j = first && skipTombstones ? node.firstLive : 0; j < node.size; j++) {
         const i = first ? j : node.size - 1 - j;
         if (!skipTombstones || !node.isDeleted(i)) return node.idAt(i);
       }
@@ -272,7 +272,9 @@ export class Stream implements CollectionValue {
         continue;
       }
       if (approx) break;
-      for (let i = 0; i < node.size; i++) {
+      // Tombstones come before the first live entry: the scan would only step over them (IDs
+      // grow along the node, so a MINID that stops at one stops at the first live entry too).
+      for (let i = node.firstLive; i < node.size; i++) {
         const stop = maxLen !== undefined ? this.length <= maxLen : node.compareAt(i, minId!) >= 0;
         if (stop) break;
         if (node.isDeleted(i)) continue;
@@ -283,9 +285,13 @@ export class Stream implements CollectionValue {
       break;
     }
     if (removedNodes > 0) nodes.splice(0, removedNodes);
-    if (this.length === 0) this.firstId = MIN_ID;
-    else if (deleted > 0) this.firstId = this.edgeId(true, true);
-    if (deleted > 0) this.newestValueBytes = -1;
+    if (this.length === 0) {
+      this.firstId = MIN_ID;
+      // Trimming deletes from the head: the newest entry only goes with all the others.
+      this.newestValueBytes = 0;
+    } else if (deleted > 0) {
+      this.firstId = this.edgeId(true, true);
+    }
     return deleted;
   }
 

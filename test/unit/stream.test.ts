@@ -41,6 +41,21 @@ describe('stream nodes', () => {
     assert.deepEqual(node.clone().entryAt(2), node.entryAt(2));
   });
 
+  it('know their first live entry whatever order entries are deleted in', () => {
+    const node = new StreamNode(id(1), ['f']);
+    for (let ms = 1; ms <= 4; ms++) node.append(id(ms), ['f', 'v'], 0, 1);
+    assert.equal(node.firstLive, 0);
+    node.markDeleted(2);
+    assert.equal(node.firstLive, 0);
+    node.markDeleted(0);
+    assert.equal(node.firstLive, 1);
+    node.markDeleted(1);
+    assert.equal(node.firstLive, 3);
+    assert.equal(node.clone().firstLive, 3);
+    node.markDeleted(3);
+    assert.equal(node.firstLive, node.size);
+  });
+
   it("count Redis's listpack bytes: header, master entry and each entry", () => {
     const node = new StreamNode(id(1), ['f']);
     // 7 (empty listpack) + count 2 + deleted 2 + field count 2 + "f" 3 + terminator 2.
