@@ -127,6 +127,8 @@ interface WasmoonModule {
 export class LuaRuntime {
   /** The wasm memory (a Buffer for its latin1 codec). */
   private heap: Buffer;
+  /** The memory grew since `heap` was made: its buffer is detached. */
+  private heapStale = false;
   private readonly memory: WebAssembly.Memory;
   /** Scratch memory strings are copied through on their way into Lua. */
   private scratch = 0;
@@ -146,7 +148,9 @@ export class LuaRuntime {
     readonly api: LuaApi,
     private readonly module: WasmoonModule,
     exportsMemory: WebAssembly.Memory,
+    patch: ImportPatch,
   ) {
+    patch.memoryGrown = () => (this.heapStale = true);
     this.memory = exportsMemory;
     this.heap = Buffer.from(exportsMemory.buffer);
     this.lenPtr = api.malloc(8);
@@ -154,16 +158,16 @@ export class LuaRuntime {
   }
 
   static async load(): Promise<LuaRuntime> {
-    const instances: WebAssembly.Exports[] = [];
+    const instances = new Map<WebAssembly.Exports, ImportPatch | null>();
     const instantiate = WebAssembly.instantiate;
     // The raw exports are only reachable from the instance, so it is noted as it is created.
     const capture = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
-      const invoke = leanInvoke(args[1]);
+      const patch = patchImports(args[1]);
       const result = (await (instantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as
         WebAssembly.Instance | WebAssembly.WebAssemblyInstantiatedSource;
       const exports = 'instance' in result ? result.instance.exports : result.exports;
-      invoke?.bind(exports);
-      instances.push(exports);
+      patch?.bind(exports);
+      instances.set(exports, patch);
       return result;
     };
     WebAssembly.instantiate = capture as typeof WebAssembly.instantiate;
@@ -175,23 +179,30 @@ export class LuaRuntime {
     }
     const module = wasm.module as unknown as WasmoonModule;
     // Other loads may run at the same time: ours is the instance whose memory the module uses.
-    const exports = instances.find(
+    const exports = [...instances.keys()].find(
       (e) => (e.memory as WebAssembly.Memory).buffer === module.HEAPU8.buffer,
     );
     if (exports === undefined) throw new Error('Lua runtime: WebAssembly exports not found');
+    const patch = instances.get(exports);
+    if (!patch) throw new Error('Lua runtime: unexpected imports of the wasmoon module');
     return new LuaRuntime(
       exports as unknown as LuaApi,
       module,
       exports.memory as WebAssembly.Memory,
+      patch,
     );
   }
 
   /**
-   * The wasm memory as bytes (a new view after the memory grew: growing detaches the old buffer,
-   * which leaves the old view empty, a cheaper test than reading memory.buffer each time).
+   * The wasm memory as bytes (a new view after the memory grew: growing detaches the old buffer).
+   * The module says when it grows (see patchImports): reading the view's byteLength, as a test of
+   * detachment, costs V8 a call into its runtime (20 ns) on memory a module owns.
    */
   bytes(): Buffer {
-    if (this.heap.byteLength === 0) this.heap = Buffer.from(this.memory.buffer);
+    if (this.heapStale) {
+      this.heapStale = false;
+      this.heap = Buffer.from(this.memory.buffer);
+    }
     return this.heap;
   }
 
@@ -308,21 +319,32 @@ export class LuaRuntime {
   }
 }
 
-/**
- * Lua's protected calls (lua_pcall, lua_resume, pcall) run under setjmp, which Emscripten builds as
- * a call out to JS (invoke_vii) that calls back into the module and catches longjmp's throw.
- * wasmoon's invoke_vii checks the function table against its mirror and calls stackSave and
- * stackRestore through assertion wrappers: about 130 ns of every protected call. This one, put in
- * its place among the imports, does the same work directly. The functions called this way are
- * the interpreter's own (the static part of the table, never replaced), so they are kept as
- * looked up once.
- */
-function leanInvoke(imports: WebAssembly.Imports | undefined): {
+/** What LuaRuntime.load changes among the module's imports (see patchImports). */
+interface ImportPatch {
+  /** The instance exists: the new imports may use its exports. */
   bind(exports: WebAssembly.Exports): void;
-} | null {
+  /** Called after the memory grew. */
+  memoryGrown: () => void;
+}
+
+/**
+ * Two of the module's imports are replaced as it is instantiated (null when the imports are not
+ * the expected ones):
+ *  - Lua's protected calls (lua_pcall, lua_resume, pcall) run under setjmp, which Emscripten
+ *    builds as a call out to JS (invoke_vii) that calls back into the module and catches
+ *    longjmp's throw. wasmoon's invoke_vii checks the function table against its mirror and calls
+ *    stackSave and stackRestore through assertion wrappers: about 130 ns of every protected call.
+ *    This one does the same work directly. The functions called this way are the interpreter's
+ *    own (the static part of the table, never replaced), so they are kept as looked up once.
+ *  - emscripten_resize_heap, through which the module grows its memory, also says it did.
+ */
+function patchImports(imports: WebAssembly.Imports | undefined): ImportPatch | null {
   const env = imports?.env;
-  if (env === undefined || typeof env.invoke_vii !== 'function') return null;
   type Fn = (...args: number[]) => number;
+  const resize = env?.emscripten_resize_heap;
+  if (env === undefined || typeof env.invoke_vii !== 'function' || typeof resize !== 'function') {
+    return null;
+  }
   let table: WebAssembly.Table | null = null;
   let staticEntries = 0;
   const entries: Fn[] = [];
@@ -344,7 +366,7 @@ function leanInvoke(imports: WebAssembly.Imports | undefined): {
       setThrew(1, 0);
     }
   };
-  return {
+  const patch: ImportPatch = {
     bind(exports) {
       table = exports.__indirect_function_table as WebAssembly.Table;
       staticEntries = table.length;
@@ -352,7 +374,14 @@ function leanInvoke(imports: WebAssembly.Imports | undefined): {
       stackRestore = exports.stackRestore as Fn;
       setThrew = exports.setThrew as Fn;
     },
+    memoryGrown: () => undefined,
   };
+  env.emscripten_resize_heap = (size: number): number => {
+    const grown = (resize as Fn)(size);
+    patch.memoryGrown();
+    return grown;
+  };
+  return patch;
 }
 
 /** Whether the bytes at ptr spell s (latin1). */
