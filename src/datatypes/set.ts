@@ -11,6 +11,13 @@ import { IntSet, intsetValueOf } from './set-intset.js';
 /** Redis caps intsets at 2^30 entries whatever set-max-intset-entries says. */
 const INTSET_HARD_LIMIT = 2 ** 30;
 
+/** Orders canonical decimal integers by value. */
+function compareIntegers(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export class SetValue implements CollectionValue {
   readonly type = 'set';
   private ints: IntSet | null;
@@ -27,14 +34,25 @@ export class SetValue implements CollectionValue {
    * when a member repeats (RDB loading). The array becomes the set's own.
    */
   static fromMembers(members: string[], maxIntsetEntries: number): SetValue | null {
-    if (members.length > 0 && intsetValueOf(members[0]) === null) {
-      // A hashtable from the first member on: its members in the given order, in the array given.
-      const dict = IndexedDict.adopting(members, new Array<null>(members.length).fill(null));
-      return dict === null ? null : new SetValue(dict);
+    // The leading integers an intset would take before add() turns it into a hashtable: up to
+    // the first other member, or until it holds more than the limit.
+    const limit = Math.min(maxIntsetEntries, INTSET_HARD_LIMIT);
+    let ints = 0;
+    while (ints <= limit && ints < members.length && intsetValueOf(members[ints]) !== null) ints++;
+    if (ints === members.length && ints <= limit) {
+      const set = new SetValue();
+      for (const member of members) if (!set.add(member, maxIntsetEntries)) return null;
+      return set;
     }
-    const set = new SetValue();
-    for (const member of members) if (!set.add(member, maxIntsetEntries)) return null;
-    return set;
+    // A hashtable: those integers first, ascending as the intset held them, then the other
+    // members in the given order; built in the array given.
+    if (ints > 1) {
+      const head = members.slice(0, ints).sort(compareIntegers);
+      for (let i = 1; i < ints; i++) if (head[i] === head[i - 1]) return null;
+      for (let i = 0; i < ints; i++) members[i] = head[i];
+    }
+    const dict = IndexedDict.adopting(members, new Array<null>(members.length).fill(null));
+    return dict === null ? null : new SetValue(dict);
   }
 
   get encoding(): 'intset' | 'hashtable' {

@@ -138,3 +138,27 @@ describe('SetValue against a JS Set', () => {
     assert.equal(visited.size, 100);
   });
 });
+
+describe('SetValue.fromMembers', () => {
+  it('gives the encoding, member order and refusal of repeats that adding one by one gives', () => {
+    const member = fc.oneof(
+      fc.integer({ min: -20, max: 20 }).map(String),
+      fc.constantFrom('a', 'b', 'c', '01', '-0', '9223372036854775807', '-9223372036854775808'),
+    );
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 12 }), fc.nat(6), (members, max) => {
+        const added = new SetValue();
+        const accepted = members.every((m) => added.add(m, max));
+        const built = SetValue.fromMembers(members.slice(), max);
+        if (!accepted) {
+          assert.equal(built, null);
+          return;
+        }
+        assert.ok(built !== null);
+        assert.equal(built.encoding, added.encoding);
+        assert.deepEqual(built.members(), added.members());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
