@@ -4,7 +4,6 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import tls from 'node:tls';
 import { ActiveExpire } from '../keyspace/active-expire.js';
 import {
   Keyspace,
@@ -37,9 +36,10 @@ import type { AclUser } from '../acl/user.js';
 import { Err } from '../dispatch/errors.js';
 import { BlockingService } from './blocking.js';
 import { OutputBufferLimiter } from './client-limits.js';
-import { TlsConfigError, clientCertificateAccepted, tlsServerOptions } from './tls.js';
 import { Config } from './config.js';
 import { Connection } from './connection.js';
+import { Listeners } from './listeners.js';
+import { ClientPause } from './client-pause.js';
 import { renderInfo } from './info.js';
 import { memoryOverview } from './memory-report.js';
 import { ClientEviction, clientEvictionLimit } from './client-eviction.js';
@@ -65,29 +65,6 @@ const MEMORY_PARAMS = new Set([
   'maxmemory-samples',
   'maxmemory-eviction-tenacity',
   'lazyfree-lazy-eviction',
-]);
-
-/** Which listeners to open or reopen: the plain ones, the TLS ones. */
-interface ListenerKinds {
-  plain: boolean;
-  tls: boolean;
-}
-const BOTH_KINDS: ListenerKinds = { plain: true, tls: true };
-
-/** The tls-* parameters that make the TLS context (tls-port rebinds instead). */
-const TLS_CONTEXT_PARAMS = new Set([
-  'tls-cert-file',
-  'tls-key-file',
-  'tls-key-file-pass',
-  'tls-ca-cert-file',
-  'tls-ca-cert-dir',
-  'tls-auth-clients',
-  'tls-protocols',
-  'tls-ciphers',
-  'tls-ciphersuites',
-  'tls-prefer-server-ciphers',
-  'tls-session-caching',
-  'tls-session-cache-timeout',
 ]);
 
 const OBSERVABILITY_PARAMS = new Set(['slowlog-log-slower-than', 'latency-monitor-threshold']);
@@ -164,17 +141,18 @@ export class KvikServer implements ServerServices {
   log: (level: LogLevel, message: string) => void = () => undefined;
   /** The cron frequency in use: configured hz, raised by dynamic-hz when clients are many. */
   hz = 10;
-  private pauseState: PauseState | null = null;
+  private readonly clientPause: ClientPause;
   private readonly connections = new Map<number, Connection>();
   /** The buffer every connection reads into; each read is parsed before the next (socket-reader.ts). */
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** latency-tracking, kept here because every command reads it. */
   private latencyTracking = true;
-  /** Connections whose next command CLIENT PAUSE holds, in the order they were held. */
-  private readonly pausedConnections = new Set<Connection>();
   private readonly pendingOutput = new Set<Connection>();
-  private resumeScheduled = false;
-  private readonly listeners: net.Server[] = [];
+  private readonly listeners = new Listeners(
+    this.config,
+    (socket) => this.accept(socket),
+    (level, message) => this.log(level, message),
+  );
   private readonly activeExpire: ActiveExpire;
   private cron: NodeJS.Timeout | null = null;
   private nextClientId = 1;
@@ -212,6 +190,9 @@ export class KvikServer implements ServerServices {
       flushed: () => this.tracking.flushed(),
     });
     this.watches = new WatchedKeys(this.keyspace);
+    this.clientPause = new ClientPause(this.keyspace, (name, argv) =>
+      this.scripting.declaresNoWrites(name, argv),
+    );
     this.keyspace.random = this.random;
     this.applyKeyspaceConfig();
     this.memory = new MemoryAccounting(this.keyspace, () => this.connections.size);
@@ -247,7 +228,7 @@ export class KvikServer implements ServerServices {
       authRequired: (ctx) => this.authRequired(ctx),
       protectedRefusal: (ctx, command) => this.protectedRefusal(ctx, command),
       aclRefusal: (ctx, command, argv) => this.aclRefusal(ctx, command, argv),
-      isPaused: (ctx, command, argv) => this.isPaused(ctx, command, argv),
+      isPaused: (ctx, command, argv) => this.clientPause.holds(ctx, command, argv),
       busyRefusal: (command, argv) => this.scripting.busyRefusal(command, argv),
       evictToLimit: () => this.eviction.perform(),
       scriptDeniedOnOom: (command, argv) => this.scripting.deniedOnOom(command.name, argv),
@@ -310,81 +291,12 @@ export class KvikServer implements ServerServices {
     this.latencyTracking = this.config.boolValue('latency-tracking');
     await this.scripting.start();
     if (this.loadOnStart) this.persistence.loadAtStartup();
-    await this.openListeners();
+    await this.listeners.open();
     this.scheduleCron();
   }
 
   get port(): number {
     return this.config.numberValue('port');
-  }
-
-  /** The port and bind addresses the listeners serve (what a failed rebind goes back to). */
-  private boundPort = 0;
-  private boundTlsPort = 0;
-  private boundBind = '';
-
-  /**
-   * Listens on every configured address ("-" marks an optional one); port 0 picks a free port,
-   * which is recorded back into the config. Nothing is kept open if one address fails.
-   */
-  private async openListeners(which: ListenerKinds = BOTH_KINDS): Promise<void> {
-    const port = this.config.numberValue('port');
-    const tlsPort = this.config.numberValue('tls-port');
-    const tlsOptions = tlsPort > 0 && which.tls ? tlsServerOptions(this.config) : null;
-    // As in Redis, port 0 beside a TLS port means no plain listener (alone it picks a free port).
-    const plain = which.plain && (port !== 0 || tlsPort === 0);
-    const opened: net.Server[] = [];
-    let boundPort = port;
-    try {
-      for (const raw of this.config.value<readonly string[]>('bind')) {
-        const optional = raw.startsWith('-');
-        const spec = optional ? raw.slice(1) : raw;
-        const host = spec === '*' ? '0.0.0.0' : spec === '::*' ? '::' : spec;
-        try {
-          if (plain) {
-            const listener = await this.listen(host, boundPort, null);
-            opened.push(listener);
-            boundPort = (listener.address() as net.AddressInfo).port;
-          }
-          if (tlsOptions !== null) opened.push(await this.listen(host, tlsPort, tlsOptions));
-        } catch (err) {
-          if (!optional || (err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw err;
-        }
-      }
-    } catch (err) {
-      for (const listener of opened) listener.close();
-      throw err;
-    }
-    this.listeners.push(...opened);
-    if (boundPort !== port) this.config.load('port', String(boundPort));
-    if (which.plain) this.boundPort = boundPort;
-    if (which.tls) this.boundTlsPort = tlsPort;
-    this.boundBind = this.config.get('bind')!;
-  }
-
-  private listen(
-    host: string,
-    port: number,
-    tlsOptions: tls.TlsOptions | null,
-  ): Promise<net.Server> {
-    return new Promise((resolve, reject) => {
-      let listener: net.Server;
-      if (tlsOptions === null) {
-        listener = net.createServer((socket) => this.accept(socket));
-      } else {
-        listener = tls.createServer(tlsOptions, (socket) => {
-          if (clientCertificateAccepted(socket)) this.accept(socket);
-          else socket.destroy();
-        });
-        // A failed handshake concerns that client only.
-        listener.on('tlsClientError', () => undefined);
-      }
-      listener.once('error', reject);
-      listener.listen({ host, port, ipv6Only: host.includes(':') }, () => {
-        listener.off('error', reject);
-        resolve(listener);
-      });
-    });
   }
 
   private accept(socket: net.Socket): void {
@@ -433,7 +345,7 @@ export class KvikServer implements ServerServices {
     this.tracking.disable(client);
     this.blocking.clientGone(connection.state.id);
     this.connections.delete(connection.state.id);
-    this.pausedConnections.delete(connection);
+    this.clientPause.forget(connection);
     this.observability.stopMonitoring(connection);
     this.observability.clientGone(connection.state.id);
   }
@@ -492,57 +404,21 @@ export class KvikServer implements ServerServices {
     this.stats.errorCounts.set(code, (this.stats.errorCounts.get(code) ?? 0) + 1);
   }
 
-  private isPaused(ctx: CommandContext, command: Command, argv: readonly string[]): boolean {
-    const pause = this.pause;
-    if (pause === null) return false;
-    if (this.keyspace.clock.now() >= pause.until) {
-      // The pause ran out: the commands it held go first, this one queues behind them.
-      this.unpause();
-      return this.resumeScheduled;
-    }
-    if (pause.mode === 'all') return true;
-    // WRITE pauses writes and commands that may write (EVAL, PUBLISH ...), and an EXEC whose
-    // transaction holds one, as Redis does.
-    if (this.mayWrite(command, argv)) return true;
-    return (
-      command.name === 'exec' &&
-      (ctx.client.multi?.some((q) => this.mayWrite(q.command, q.argv)) ?? false)
-    );
-  }
-
-  /** CLIENT PAUSE WRITE holds writes and commands that may write, unless a script says it won't. */
-  private mayWrite(command: Command, argv: readonly string[]): boolean {
-    if (command.isWrite) return true;
-    return MAY_REPLICATE.has(command.name) && !this.scripting.declaresNoWrites(command.name, argv);
-  }
-
   /** CLIENT PAUSE. While it lasts no key is deleted for expiring, only hidden, as in Redis. */
   get pause(): PauseState | null {
-    return this.pauseState;
+    return this.clientPause.state;
   }
 
   set pause(pause: PauseState | null) {
-    this.pauseState = pause;
-    this.keyspace.expireDeletes = pause === null;
+    this.clientPause.state = pause;
   }
 
   waitForUnpause(connection: Connection): void {
-    this.pausedConnections.add(connection);
+    this.clientPause.hold(connection);
   }
 
   unpause(): void {
-    this.pause = null;
-    if (this.pausedConnections.size === 0 || this.resumeScheduled) return;
-    // As in Redis, held clients resume after the command that ended the pause, not inside it.
-    this.resumeScheduled = true;
-    queueMicrotask(() => this.resumePaused());
-  }
-
-  private resumePaused(): void {
-    this.resumeScheduled = false;
-    const waiting = [...this.pausedConnections];
-    this.pausedConnections.clear();
-    for (const connection of waiting) connection.processInput();
+    this.clientPause.end();
   }
 
   userExists(username: string): boolean {
@@ -664,34 +540,8 @@ export class KvikServer implements ServerServices {
     else if (name === 'client-output-buffer-limit') this.outputLimits.configChanged();
     else if (name === 'requirepass') {
       this.acl.setDefaultPassword(this.config.value<string | null>('requirepass'));
-    } else if (TLS_CONTEXT_PARAMS.has(name)) {
-      return this.reloadTls();
-    } else if (
-      (name === 'port' || name === 'bind' || name === 'tls-port') &&
-      this.listeners.length > 0
-    ) {
-      void this.rebind({ plain: name !== 'tls-port', tls: name !== 'port' });
-    }
-  }
-
-  /** CONFIG SET of a tls-* parameter: the TLS listeners take the new context, as Redis's do. */
-  private reloadTls(): string | void {
-    const tlsListeners = this.listeners.filter((l): l is tls.Server => l instanceof tls.Server);
-    if (tlsListeners.length === 0) return;
-    try {
-      const options = tlsServerOptions(this.config);
-      for (const listener of tlsListeners) {
-        listener.setSecureContext(options);
-        // Node reads these two per connection from the server, but sets them only when created.
-        Object.assign(listener, {
-          requestCert: options.requestCert,
-          rejectUnauthorized: options.rejectUnauthorized,
-        });
-      }
-    } catch (err) {
-      if (!(err instanceof TlsConfigError)) throw err;
-      this.log('warning', `Failed to configure TLS: ${err.message}`);
-      return 'Unable to update TLS configuration. Check server logs.';
+    } else {
+      return this.listeners.configChanged(name);
     }
   }
 
@@ -733,29 +583,6 @@ export class KvikServer implements ServerServices {
     keyspace.lfu = this.config.get('maxmemory-policy')!.includes('lfu');
     keyspace.lfuLogFactor = this.config.numberValue('lfu-log-factor');
     keyspace.lfuDecayTime = this.config.numberValue('lfu-decay-time');
-  }
-
-  /**
-   * Listens on the configured port and addresses, then closes the old listeners. Binding is
-   * asynchronous in Node, so CONFIG SET port/bind has already answered: on failure the old
-   * listeners stay and the parameters are put back to what they serve.
-   */
-  private async rebind(which: ListenerKinds): Promise<void> {
-    const previous = this.listeners.filter((l) =>
-      l instanceof tls.Server ? which.tls : which.plain,
-    );
-    for (const listener of previous) this.listeners.splice(this.listeners.indexOf(listener), 1);
-    const [oldPort, oldTlsPort, oldBind] = [this.boundPort, this.boundTlsPort, this.boundBind];
-    try {
-      await this.openListeners(which);
-    } catch {
-      this.listeners.push(...previous);
-      this.config.load('port', String(oldPort));
-      this.config.load('tls-port', String(oldTlsPort));
-      this.config.load('bind', oldBind);
-      return;
-    }
-    for (const listener of previous) listener.close();
   }
 
   resetStats(): void {
@@ -868,7 +695,7 @@ export class KvikServer implements ServerServices {
         if (now - connection.state.lastInteraction > timeout * 1000) connection.close(false);
       }
     }
-    if (this.pause !== null && this.keyspace.clock.now() >= this.pause.until) this.unpause();
+    this.clientPause.expireIfDue();
     this.blocking.expireTimeouts();
     this.persistence.cron();
     this.gate.diskError = this.persistence.refusesWrites ? Err.misconf : null;
@@ -878,7 +705,7 @@ export class KvikServer implements ServerServices {
   close(): Promise<void> {
     this.shuttingDown ??= (async () => {
       if (this.cron) clearInterval(this.cron);
-      const closing = this.closeListeners();
+      const closing = this.listeners.close();
       for (const connection of this.connections.values()) connection.close(true);
       await closing;
       await this.persistence.close();
@@ -887,27 +714,7 @@ export class KvikServer implements ServerServices {
     })();
     return this.shuttingDown;
   }
-
-  private async closeListeners(): Promise<void> {
-    await Promise.all(
-      this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
-    );
-    this.listeners.length = 0;
-  }
 }
-
-/**
- * The commands Redis 7.0 flags may_replicate: not writes, yet they may write or propagate, so
- * CLIENT PAUSE WRITE holds them. Its COMMAND INFO does not show that flag, nor do our declarations.
- */
-const MAY_REPLICATE: ReadonlySet<string> = new Set([
-  'eval',
-  'evalsha',
-  'fcall',
-  'publish',
-  'spublish',
-  'pfcount',
-]);
 
 function resetCommandStats(command: Command): void {
   command.stats.calls = 0;
