@@ -98,6 +98,8 @@ const INT64_MAX = 9223372036854775807n;
  * leading zeros. Null when not a number or beyond 2^64 - 1.
  */
 export function parseU64(s: string): U64 | null {
+  const digits = shortDigits(s, 0, s.length);
+  if (digits >= 0) return digits;
   if (s.length > 0 && s.length < 16 && STRICT_INT64.test(s)) {
     return s.charCodeAt(0) === 45 ? null : Number(s);
   }
@@ -107,6 +109,22 @@ export function parseU64(s: string): U64 | null {
     if (value <= INT64_MAX) return normalize(value);
   }
   return lenient(s);
+}
+
+/**
+ * `s[from, to)` as a number when it is plain decimal digits without a leading zero and at most 15
+ * of them (so exact), the common form of an ID part, read without a regex or a slice; else -1.
+ */
+function shortDigits(s: string, from: number, to: number): number {
+  const length = to - from;
+  if (length === 0 || length > 15 || (length > 1 && s.charCodeAt(from) === 48)) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = s.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function lenient(s: string): U64 | null {
@@ -148,11 +166,15 @@ export function parseStreamId(arg: string, options: IdParseOptions = {}): Parsed
     return s === '-' ? { ms: 0, seq: 0 } : { ms: U64_MAX, seq: U64_MAX };
   }
   const dash = s.indexOf('-');
-  const ms = parseU64(dash < 0 ? s : s.slice(0, dash));
+  const msEnd = dash < 0 ? s.length : dash;
+  const msDigits = shortDigits(s, 0, msEnd);
+  const ms = msDigits >= 0 ? msDigits : parseU64(s.slice(0, msEnd));
   if (ms === null) return null;
   if (dash < 0) return { ms, seq: options.missingSeq ?? 0 };
-  const seqText = s.slice(dash + 1);
-  if (options.allowSeqWildcard && seqText === '*') return { ms, seq: null };
-  const seq = parseU64(seqText);
+  if (options.allowSeqWildcard && s.length === dash + 2 && s.charCodeAt(dash + 1) === 42) {
+    return { ms, seq: null }; // "<ms>-*"
+  }
+  const seqDigits = shortDigits(s, dash + 1, s.length);
+  const seq = seqDigits >= 0 ? seqDigits : parseU64(s.slice(dash + 1));
   return seq === null ? null : { ms, seq };
 }

@@ -19,6 +19,8 @@ describe('stream ID parts', () => {
     const cases: [string, number | bigint | null][] = [
       ['0', 0],
       ['42', 42],
+      ['999999999999999', 999999999999999],
+      ['1000000000000000', 1000000000000000],
       ['9007199254740991', 9007199254740991],
       ['9007199254740993', 9007199254740993n],
       ['18446744073709551615', U64_MAX],
@@ -68,6 +70,10 @@ describe('stream IDs', () => {
     assert.equal(parseStreamId('1'.repeat(128)), null);
     assert.equal(parseStreamId('5-3-1'), null);
     assert.equal(parseStreamId('-5'), null);
+    assert.deepEqual(parseStreamId('1700000000000-15'), { ms: 1700000000000, seq: 15 });
+    assert.deepEqual(parseStreamId('05-007'), { ms: 5, seq: 7 });
+    assert.equal(parseStreamId('5-'), null);
+    assert.equal(parseStreamId('5-**', { allowSeqWildcard: true }), null);
   });
 
   it('compareIds orders by ms then seq, across numbers and bigints', () => {
