@@ -157,8 +157,7 @@ export class ScoreTree {
     branchMax = BRANCH_MAX,
   ): ScoreTree {
     if (scores.length <= leafMax) {
-      // One leaf holds them all, as in most sorted sets: no levels to build.
-      return new ScoreTree(leafMax, branchMax, new Leaf(scores.slice(), members.slice()));
+      return ScoreTree.adopting(scores.slice(), members.slice(), leafMax, branchMax);
     }
     const tree = new ScoreTree(leafMax, branchMax);
     let level: TreeNode[] = [];
@@ -197,6 +196,20 @@ export class ScoreTree {
     tree.root = level[0];
     tree.count = scores.length;
     return tree;
+  }
+
+  /**
+   * fromSorted for arrays it may take over: those of up to a leaf's size become its one leaf's
+   * own (as most sorted sets are that small, no level to build and no copy to make).
+   */
+  static adopting(
+    scores: number[],
+    members: string[],
+    leafMax = LEAF_MAX,
+    branchMax = BRANCH_MAX,
+  ): ScoreTree {
+    if (scores.length > leafMax) return ScoreTree.fromSorted(scores, members, leafMax, branchMax);
+    return new ScoreTree(leafMax, branchMax, new Leaf(scores, members));
   }
 
   /** Inserts an entry that is not in the tree. */

@@ -85,6 +85,13 @@ function listpackScore(score: number): number {
   return score === 0 ? 0 : score;
 }
 
+/** Whether a sorted set of these members is small enough for the listpack encoding. */
+function fitsListpack(members: readonly string[], limits: ZSetLimits): boolean {
+  let longest = 0;
+  for (const member of members) longest = Math.max(longest, member.length);
+  return members.length <= limits.entries && longest <= limits.value;
+}
+
 /**
  * Whether the entries are strictly in Redis's order, with no -0 score that a listpack would turn
  * into 0.
@@ -126,9 +133,7 @@ export class ZSetValue implements CollectionValue {
     scores: readonly number[],
     limits: ZSetLimits,
   ): ZSetValue {
-    let longest = 0;
-    for (const member of members) longest = Math.max(longest, member.length);
-    const listpack = members.length <= limits.entries && longest <= limits.value;
+    const listpack = fitsListpack(members, limits);
     let tree: ScoreTree;
     if (inOrder(members, scores, listpack)) {
       // Already in order (as RDB listpacks hold them): no sort; the tree copies the arrays.
@@ -140,6 +145,17 @@ export class ZSetValue implements CollectionValue {
       const sortedMembers = order.map((i) => members[i]);
       tree = ScoreTree.fromSorted(sortedScores, sortedMembers);
     }
+    return ZSetValue.encoded(tree, listpack);
+  }
+
+  /** fromEntries for arrays it may take over (RDB loading reads them for it, in order). */
+  static adoptingEntries(members: string[], scores: number[], limits: ZSetLimits): ZSetValue {
+    const listpack = fitsListpack(members, limits);
+    if (!inOrder(members, scores, listpack)) return ZSetValue.fromEntries(members, scores, limits);
+    return ZSetValue.encoded(ScoreTree.adopting(scores, members), listpack);
+  }
+
+  private static encoded(tree: ScoreTree, listpack: boolean): ZSetValue {
     const zset = new ZSetValue(tree, null);
     if (!listpack) zset.toSkiplist();
     return zset;

@@ -204,7 +204,7 @@ function zsetFromEntries(
 ): ZSetValue | null {
   if (members.length === 0) return null;
   if (hasDuplicates(members)) dec.fail('Duplicate zset fields detected', at);
-  return ZSetValue.fromEntries(members, scores, limits.zset);
+  return ZSetValue.adoptingEntries(members, scores, limits.zset);
 }
 
 /** Whether a string repeats in `strings` (compared pairwise when they are few, as most are). */
