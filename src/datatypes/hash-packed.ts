@@ -51,9 +51,17 @@ export interface PackedPair {
   end: number;
 }
 
-/** The entry of a field and value, ready to append. */
-export function packPair(field: string, value: string): string {
-  return header(field.length) + field + header(value.length) + value;
+/**
+ * Alternating fields and values packed in one string: every header and string joined at once
+ * (no intermediate string per pair).
+ */
+export function packPairs(pairs: readonly string[]): string {
+  const parts = new Array<string>(pairs.length * 2);
+  for (let i = 0; i < pairs.length; i++) {
+    parts[2 * i] = header(pairs[i].length);
+    parts[2 * i + 1] = pairs[i];
+  }
+  return parts.join('');
 }
 
 /** The pair that starts at pos (which must be a pair's start). */

@@ -12,7 +12,7 @@ import {
   fieldAt,
   findField,
   forEachPair,
-  packPair,
+  packPairs,
   pairAt,
   pairCount,
   removePair,
@@ -51,9 +51,7 @@ export class HashValue implements CollectionValue {
     for (let i = 0; listpack && i < pairs.length; i++) listpack = fitsListpack(pairs[i], limits);
     if (listpack) {
       if (fieldRepeats(pairs, count)) return null;
-      const packed = new Array<string>(count);
-      for (let i = 0; i < count; i++) packed[i] = packPair(pairs[2 * i], pairs[2 * i + 1]);
-      hash.data = packed.join('');
+      hash.data = packPairs(pairs);
       return hash;
     }
     const dict = new IndexedDict<string>();
