@@ -12,7 +12,7 @@ import {
   parseCommandLine,
 } from './config-file.js';
 import { KVIK_VERSION, REDIS_VERSION } from './info.js';
-import { tuneHeapForServer } from './heap-tuning.js';
+import { tuneHeapForServer, withLoadingHeapGrowth } from './heap-tuning.js';
 import { StartupLoadError } from '../persistence/startup-load.js';
 import { AclStartupError } from '../acl/acl.js';
 import type { Config } from './config.js';
@@ -39,6 +39,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  tuneHeapForServer();
   const server = new KvikServer();
   try {
     loadConfiguration(server, parseCommandLine(args));
@@ -65,7 +66,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   try {
-    await server.start();
+    await withLoadingHeapGrowth(() => server.start());
   } catch (err) {
     if (err instanceof StartupLoadError || err instanceof AclStartupError) {
       log.write('warning', err.message);
@@ -83,9 +84,6 @@ export async function runServerCommand(args: string[]): Promise<void> {
     }
     process.exit(1);
   }
-  // Only once the dataset is loaded: while a load grows the heap by the whole dataset, growing it
-  // by 20% at a time would run a full collection every 20% of the way (1M keys: 11 instead of 4).
-  tuneHeapForServer();
   const pidfile = server.config.value<string | null>('pidfile');
   if (pidfile !== null) writeFileSync(pidfile, `${process.pid}\n`);
   log.write(
