@@ -15,7 +15,12 @@ import { crc64 } from './crc64.js';
 import { RDB_VERSION } from './rdb-constants.js';
 import { rdbTypeOf, writeValueBody } from './rdb-value-write.js';
 import { RdbEncoder, DEFAULT_LIST_LIMITS } from './rdb-write.js';
-import { writeSnapshotInBackground, writeSnapshotNow, type EncodingSink } from './save-rdb.js';
+import {
+  writeSnapshotInBackground,
+  writeSnapshotNow,
+  type BackgroundTurns,
+  type EncodingSink,
+} from './save-rdb.js';
 import type { Snapshot } from './snapshot.js';
 
 const ITEMS_PER_COMMAND = 64;
@@ -101,17 +106,17 @@ function dumpPayload(value: StoredValue): string {
 }
 
 /**
- * The base file in command form: blocking when `cancelled` is not given, else in the
- * background. Resolves (or returns) its size.
+ * The base file in command form: blocking when `turns` is not given, else in the background.
+ * Resolves (or returns) its size.
  */
 export function writeAofBase(
   snapshot: Snapshot,
   libraries: readonly string[],
   temp: string,
   target: string,
-  cancelled?: () => boolean,
+  turns?: BackgroundTurns,
 ): number | Promise<number> {
   const sink = new AofSink(libraries);
-  if (cancelled === undefined) return writeSnapshotNow(snapshot, sink, temp, target);
-  return writeSnapshotInBackground(snapshot, sink, temp, target, cancelled);
+  if (turns === undefined) return writeSnapshotNow(snapshot, sink, temp, target);
+  return writeSnapshotInBackground(snapshot, sink, temp, target, turns);
 }

@@ -333,16 +333,16 @@ export class AppendOnlyFile {
     const name = baseFileName(this.fileName, baseSeq, rdb);
     const temp = path.join(this.dir, `temp-rewriteaof-bg-${process.pid}.aof`);
     const target = path.join(this.dir, name);
-    const cancelled = () => job.cancelled;
+    const turns = { cancelled: () => job.cancelled, beforeStep: () => this.host.flushReplies() };
     const writing = rdb
       ? writeSnapshotInBackground(
           snapshot,
           rdbSink(snapshot, this.rdb.content(true)),
           temp,
           target,
-          cancelled,
+          turns,
         )
-      : writeAofBase(snapshot, this.host.libraryCodes(), temp, target, cancelled);
+      : writeAofBase(snapshot, this.host.libraryCodes(), temp, target, turns);
     this.finished = Promise.resolve(writing).then(
       (size) => this.rewriteDone(job, name, size, null),
       (err: unknown) => this.rewriteDone(job, name, 0, err as Error),

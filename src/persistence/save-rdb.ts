@@ -104,23 +104,30 @@ export function writeSnapshotNow(
   return bytes.length;
 }
 
+/** How a background write takes its turns: whether to stop, what to do before each step. */
+export interface BackgroundTurns {
+  cancelled(): boolean;
+  beforeStep(): void;
+}
+
 /**
- * The file in the background. `cancelled` is polled between steps; a cancelled or failed save
- * removes its temporary file. Resolves with the file's size.
+ * The file in the background. `turns.cancelled` is polled between steps; a cancelled or failed
+ * save removes its temporary file. Resolves with the file's size.
  */
 export async function writeSnapshotInBackground(
   snapshot: Snapshot,
   sink: EncodingSink,
   tempPath: string,
   target: string,
-  cancelled: () => boolean,
+  turns: BackgroundTurns,
 ): Promise<number> {
   const file = await BackgroundFile.create(tempPath, target);
   let size = 0;
   try {
     let done = false;
     while (!done) {
-      if (cancelled()) throw new SaveCancelled();
+      if (turns.cancelled()) throw new SaveCancelled();
+      turns.beforeStep();
       done = snapshot.step(sink, STEP_BUDGET_MS);
       if (done) sink.end();
       if (done || sink.pending >= WRITE_CHUNK_BYTES) {
@@ -131,7 +138,7 @@ export async function writeSnapshotInBackground(
         await nextTurn();
       }
     }
-    if (cancelled()) throw new SaveCancelled();
+    if (turns.cancelled()) throw new SaveCancelled();
     await file.commit();
     return size;
   } catch (err) {

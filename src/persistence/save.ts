@@ -29,6 +29,12 @@ export interface PersistenceHost {
   /** The function libraries' codes (saved with the data). */
   libraryCodes(): string[];
   log(level: LogLevel, message: string): void;
+  /**
+   * Sends the replies waiting for the end of this event-loop turn. A background save calls it
+   * before each slice of its work, which runs in the same phase of the turn, so that the replies
+   * already made do not wait for the slice.
+   */
+  flushReplies(): void;
 }
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, the rules wait this long (s). */
@@ -149,7 +155,7 @@ export class RdbPersistence {
       rdbSink(job.snapshot, this.content(false)),
       job.tempPath,
       this.filePath,
-      () => job.cancelled,
+      { cancelled: () => job.cancelled, beforeStep: () => this.host.flushReplies() },
     ).then(
       () => this.backgroundDone(job, null),
       (err: unknown) => this.backgroundDone(job, err as Error),

@@ -267,6 +267,7 @@ export class KvikServer implements ServerServices {
           }
         },
         log: (level, message) => this.log(level, message),
+        flushReplies: () => this.flushPendingOutput(),
       },
       (hold) => (this.aofHoldsReplies = hold),
     );
