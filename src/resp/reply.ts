@@ -139,21 +139,35 @@ export class ReplyWriter {
    * the garbage collector then has to copy.
    */
   bulkArray(values: readonly BulkValue[]): void {
-    const parts = new Array<string>(values.length * 3 + 1);
-    parts[0] = '*' + values.length + '\r\n';
-    let at = 1;
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      const text = typeof value === 'string' ? value : value.latin1Slice(0, value.length);
-      parts[at++] = bulkHeader(text.length);
-      parts[at++] = text;
-      parts[at++] = '\r\n';
-    }
-    this.out += parts.join('');
+    this.out += joinBulks('*' + values.length + '\r\n', values);
+  }
+
+  /**
+   * Bulk strings as a push frame (an array in RESP2), in one flat string: a Pub/Sub message
+   * shared by many subscribers is then copied as one piece into each of their outputs, not
+   * walked as a tree of small strings once per subscriber.
+   */
+  pushOfBulks(values: readonly BulkValue[]): void {
+    this.out += joinBulks((this.resp === 2 ? '*' : '>') + values.length + '\r\n', values);
   }
 
   /** Pre-encoded protocol bytes (shared replies). */
   raw(protocol: string): void {
     this.out += protocol;
   }
+}
+
+/** An aggregate header followed by bulk strings, joined into one flat string. */
+function joinBulks(header: string, values: readonly BulkValue[]): string {
+  const parts = new Array<string>(values.length * 3 + 1);
+  parts[0] = header;
+  let at = 1;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    const text = typeof value === 'string' ? value : value.latin1Slice(0, value.length);
+    parts[at++] = bulkHeader(text.length);
+    parts[at++] = text;
+    parts[at++] = '\r\n';
+  }
+  return parts.join('');
 }

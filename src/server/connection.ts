@@ -33,6 +33,8 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
   private readPaused = false;
   /** client-output-buffer-limit: when the soft limit was first reached (Unix seconds), or 0. */
   softLimitSince = 0;
+  /** In the server's set of connections to flush at the end of this event-loop turn. */
+  flushQueued = false;
   private droppedForOutput = false;
   private readonly socket: Socket;
 

@@ -163,8 +163,7 @@ class MessageFrames {
   private encode(resp: RespVersion): string {
     const encoder = this.encoder;
     encoder.resp = resp;
-    encoder.push(this.parts.length);
-    for (const part of this.parts) encoder.bulk(part);
+    encoder.pushOfBulks(this.parts);
     return encoder.take();
   }
 }

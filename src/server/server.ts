@@ -147,7 +147,8 @@ export class KvikServer implements ServerServices {
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** latency-tracking, kept here because every command reads it. */
   private latencyTracking = true;
-  private readonly pendingOutput = new Set<Connection>();
+  private pendingOutput = new Set<Connection>();
+  private spareOutputSet = new Set<Connection>();
   private readonly listeners = new Listeners(
     this.config,
     (socket) => this.accept(socket),
@@ -329,14 +330,25 @@ export class KvikServer implements ServerServices {
    * (Redis's handleClientsWithPendingWrites).
    */
   outputPending(connection: Connection): void {
+    // A subscriber gets this for every message: the flag spares it the set's lookup.
+    if (connection.flushQueued) return;
+    connection.flushQueued = true;
     if (this.pendingOutput.size === 0) setImmediate(this.flushPendingOutput);
     this.pendingOutput.add(connection);
   }
 
   private readonly flushPendingOutput = (): void => {
     if (this.aofHoldsReplies) this.persistence.aof.flush();
-    for (const connection of this.pendingOutput) connection.flushPending();
-    this.pendingOutput.clear();
+    // A connection flushed here may queue itself again (its replies held for the AOF): into the
+    // other set, for the next turn.
+    const flushing = this.pendingOutput;
+    this.pendingOutput = this.spareOutputSet;
+    this.spareOutputSet = flushing;
+    for (const connection of flushing) {
+      connection.flushQueued = false;
+      connection.flushPending();
+    }
+    flushing.clear();
   };
 
   removeConnection(connection: Connection): void {
