@@ -5,7 +5,7 @@
  * the offset where reading failed.
  */
 import { lzfDecompress } from '../datatypes/lzf.js';
-import { latin1 } from './rdb-latin1.js';
+import { latin1 } from '../resp/latin1.js';
 import { normalize, type U64 } from '../datatypes/stream-id.js';
 import {
   ENC_INT16,
@@ -88,15 +88,9 @@ export class RdbDecoder {
 
   /** A string as latin1 (one char per byte). */
   string(): string {
-    const start = this.pos;
-    if (start < this.end && this.buf[start] >> 6 !== LEN_ENCVAL) {
-      // The common case, read without an intermediate view.
-      const length = this.length();
-      const from = this.pos;
-      if (from + length > this.end) this.fail('Short read');
-      this.pos = from + length;
-      return latin1(this.buf, from, from + length);
-    }
+    // The common case, read without an intermediate view.
+    const from = this.plainString();
+    if (from >= 0) return latin1(this.buf, from, this.pos);
     const bytes = this.stringBytes();
     return typeof bytes === 'string' ? bytes : latin1(bytes, 0, bytes.length);
   }
@@ -137,20 +131,30 @@ export class RdbDecoder {
    * compressed or as an integer), its bounds in spanStart and spanEnd. No view is made of it.
    */
   blobSpan(): Buffer {
-    const start = this.pos;
-    if (start < this.end && this.buf[start] >> 6 !== LEN_ENCVAL) {
-      const length = this.length();
-      const from = this.pos;
-      if (from + length > this.end) this.fail('Short read');
-      this.pos = from + length;
+    const from = this.plainString();
+    if (from >= 0) {
       this.spanStart = from;
-      this.spanEnd = from + length;
+      this.spanEnd = this.pos;
       return this.buf;
     }
     const bytes = this.blob();
     this.spanStart = 0;
     this.spanEnd = bytes.length;
     return bytes;
+  }
+
+  /**
+   * A string stored plain (not as an integer, not compressed) at the cursor: moves past it and
+   * returns where its bytes start (they end at the cursor); -1, the cursor unmoved, otherwise.
+   */
+  private plainString(): number {
+    const start = this.pos;
+    if (start >= this.end || this.buf[start] >> 6 === LEN_ENCVAL) return -1;
+    const length = this.length();
+    const from = this.pos;
+    if (from + length > this.end) this.fail('Short read');
+    this.pos = from + length;
+    return from;
   }
 
   /** A blob (listpack, ziplist, intset ...) as bytes. */

@@ -6,7 +6,7 @@
  * canonical 64-bit integer is stored as an integer, as lpAppend does.
  */
 import { isCanonicalInt64 } from '../keyspace/values.js';
-import { latin1 } from './rdb-latin1.js';
+import { latin1 } from '../resp/latin1.js';
 
 const HEADER_SIZE = 6;
 const EOF_BYTE = 0xff;

@@ -14,12 +14,13 @@
  * The parser never keeps a reference to a chunk it was fed: the caller may reuse its read buffer.
  */
 import { splitInlineArgs } from './inline.js';
+import { latin1 } from './latin1.js';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest line (inline command or length prefix). */
 export const INLINE_MAX_SIZE = 64 * 1024;
 /** Bulks at least this long are collected in their own buffer (Redis's PROTO_MBULK_BIG_ARG). */
 export const BIG_BULK = 32 * 1024;
-/** Arguments up to this length are decoded by shortLatin1. */
+/** Arguments up to this length are decoded in JavaScript (latin1.ts), longer ones by Buffer. */
 const SHORT_ARG = 8;
 /** V8 cannot hold a string longer than this; such bulks are refused (see docs/compatibility.md). */
 const MAX_STRING_LENGTH = 0x1fffffe8;
@@ -174,7 +175,7 @@ export class RespParser {
     if (this.end - this.pos < len + 2) return null;
     const arg =
       len <= SHORT_ARG
-        ? shortLatin1(this.buf, this.pos, len)
+        ? latin1(this.buf, this.pos, this.pos + len)
         : this.buf.latin1Slice(this.pos, this.pos + len);
     // Like Redis, the two bytes after the payload are skipped without looking at them.
     this.pos += len + 2;
@@ -308,45 +309,6 @@ export class RespParser {
     const grown = Buffer.allocUnsafe(Math.min(this.bigNeed, Math.max(size, big.length * 2)));
     big.copy(grown, 0, 0, this.bigFill);
     this.big = grown;
-  }
-}
-
-/**
- * buf[start, start + length) as a latin1 string, for length <= SHORT_ARG. Command names and small
- * values are most arguments; String.fromCharCode builds them in JavaScript, which measured about
- * twice as fast as a latin1Slice call into C++ for such lengths (slower beyond 8 bytes).
- */
-function shortLatin1(buf: Buffer, start: number, length: number): string {
-  const b = buf;
-  const s = start;
-  switch (length) {
-    case 0:
-      return '';
-    case 1:
-      return String.fromCharCode(b[s]);
-    case 2:
-      return String.fromCharCode(b[s], b[s + 1]);
-    case 3:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2]);
-    case 4:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3]);
-    case 5:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4]);
-    case 6:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5]);
-    case 7:
-      return String.fromCharCode(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6]);
-    default:
-      return String.fromCharCode(
-        b[s],
-        b[s + 1],
-        b[s + 2],
-        b[s + 3],
-        b[s + 4],
-        b[s + 5],
-        b[s + 6],
-        b[s + 7],
-      );
   }
 }
 

@@ -1,8 +1,8 @@
 /**
- * Bytes to a latin1 string (one char per byte), for the many short strings an RDB file holds
- * (keys, small values, listpack elements). Buffer's latin1Slice is a call into C++ that costs
- * about 100 ns whatever the length; up to 12 bytes, String.fromCharCode of the bytes builds the
- * string in about half that (a 1M-key load makes several million of them).
+ * Bytes to a latin1 string (one char per byte), for the many short strings of commands and RDB
+ * files (command names, keys, small values, listpack elements). Buffer's latin1Slice is a call
+ * into C++ that costs about 100 ns whatever the length; for short strings, String.fromCharCode
+ * of the bytes builds the string in about half that (a 1M-key load makes several million).
  */
 const fromCharCode = String.fromCharCode;
 
