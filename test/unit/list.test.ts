@@ -86,6 +86,8 @@ describe('ListValue', () => {
         for (const step of ops) {
           apply(list, model, step);
           assert.equal(list.length, model.length);
+          // The running total the memory estimate reads.
+          assert.equal(list.elementChars, model.join('').length);
         }
         assert.deepEqual(list.range(0, list.length - 1), model);
         model.forEach((v, i) => assert.equal(list.at(i), v));
