@@ -1,7 +1,7 @@
 /**
  * Kvik against redis-server, side by side in one run (run it with `npm run bench`).
  *
- * Starts a reference redis-server and the built Kvik (dist/main.js) on free ports, then runs every
+ * Starts a reference redis-server and the built Kvik (dist/bin/kvik.js) on free ports, then runs every
  * throughput case on each, test by test and alternating which goes first, REPS times; before
  * every run it waits for the machine to be idle, so that one server still digesting a run (or
  * other work on the machine) does not slow the other. Reports medians: requests per second and

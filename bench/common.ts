@@ -90,7 +90,7 @@ export async function startServer(
   const child =
     name === 'redis'
       ? spawn(REDIS_SERVER, options, { stdio: ['ignore', 'ignore', 'inherit'] })
-      : spawn(process.execPath, ['dist/main.js', 'server', ...options], {
+      : spawn(process.execPath, ['dist/bin/kvik.js', 'server', ...options], {
           stdio: ['ignore', 'ignore', 'inherit'],
         });
   await waitForPing(listen, child);

@@ -16,7 +16,7 @@ import { Session } from './session.js';
 import { statMode } from './stat.js';
 import { fetchRdb, replicaMode } from './sync.js';
 import { splitInlineArgs } from '../resp/inline.js';
-import { cliVersion } from './version.js';
+import { KVIK_VERSION } from '../package-version.js';
 
 /** Runs the CLI with the arguments after `kvik cli`; resolves to the exit status. */
 export async function runCli(
@@ -24,7 +24,7 @@ export async function runCli(
   io: CliIo = processIo(),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const parsed = parseOptions(argv, env, io.stdoutIsTty, cliVersion());
+  const parsed = parseOptions(argv, env, io.stdoutIsTty, KVIK_VERSION);
   if (parsed instanceof OptionsExit) {
     io.out(parsed.stdout);
     io.err(parsed.stderr);

@@ -11,7 +11,7 @@ import { atoi, type CliOptions } from './options.js';
 import { cString } from './quote.js';
 import type { Reply, ReplyType } from './reply.js';
 import { streamReplication } from './sync.js';
-import { cliVersion } from './version.js';
+import { KVIK_VERSION } from '../package-version.js';
 
 export class Session {
   conn: CliConnection | null = null;
@@ -460,5 +460,5 @@ function containsAttribute(reply: Reply): boolean {
 
 /** The text of a bare `help`. */
 function genericHelp(): string {
-  return `kvik cli ${cliVersion()}\n${GENERIC_HELP}`;
+  return `kvik cli ${KVIK_VERSION}\n${GENERIC_HELP}`;
 }

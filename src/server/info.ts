@@ -4,10 +4,10 @@
  * state a Redis without them shows (no persistence configured, a primary without replicas).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { arch, machine, release, totalmem, type } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from '../dispatch/table.js';
+import { KVIK_VERSION } from '../package-version.js';
 import { formatPercentile } from './config-special.js';
 import { STARTUP_BYTES } from '../keyspace/memory-accounting.js';
 import { processMemory } from './metrics.js';
@@ -16,12 +16,6 @@ import type { KvikServer } from './server.js';
 /** The Redis version Kvik is compatible with; clients switch features on it. */
 export const REDIS_VERSION = '7.0.15';
 
-/** Kvik's own version, from package.json. */
-export const KVIK_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
 
 /** Stands for Redis's build id (a hash of the build): a hash of Kvik's version. */
 const BUILD_ID = createHash('sha1').update(`kvik ${KVIK_VERSION}`).digest('hex').slice(0, 15);

@@ -11,7 +11,8 @@ import {
   loadConfiguration,
   parseCommandLine,
 } from './config-file.js';
-import { KVIK_VERSION, REDIS_VERSION } from './info.js';
+import { KVIK_VERSION } from '../package-version.js';
+import { REDIS_VERSION } from './info.js';
 import { tuneHeapForServer, withLoadingHeapGrowth } from './heap-tuning.js';
 import { StartupLoadError } from '../persistence/startup-load.js';
 import { AclStartupError } from '../acl/acl.js';

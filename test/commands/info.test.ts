@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KVIK_VERSION } from '../../src/server/info.js';
+import { KVIK_VERSION } from '../../src/package-version.js';
 import { START, useHarness, type Harness } from '../helpers/in-process.js';
 import { RawClient } from '../helpers/raw-client.js';
 
