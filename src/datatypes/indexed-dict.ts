@@ -10,20 +10,23 @@
  * and the scan always ends. New entries land at the top, which a scan in progress does not go back
  * to, as SCAN allows.
  *
- * The index is open addressing: an Int32Array of slot numbers probed linearly, each key's hash
- * kept beside it. It costs about 13 bytes per key where a Map<string, number> cost about 30, and
- * probes faster (measured with 1M 16-byte keys and values: 108 against 118 bytes per key in all,
- * strings included; lookups and deletes a quarter to a third faster).
+ * The index is open addressing probed linearly: one Int32Array holding, per position, a slot
+ * number and that key's hash side by side, so that a probe reads both from one cache line and only
+ * a matching hash leads to the key string. It costs about 15 bytes per key where a
+ * Map<string, number> cost about 30 (a 1M-key keyspace: RDB loading inserted keys and lookups
+ * missed the cache once per probe instead of twice, with the hashes in a separate per-slot array).
  *
  * A small dictionary (up to SMALL_ENTRIES keys, most hash fields', set members' and zset
  * members' tables) has no index: a lookup compares the few keys in turn. Typed arrays are costly
  * objects in V8 (a small one and its ArrayBuffer take about 240 bytes), so a 3-member set weighed
  * about 1,240 bytes with its index and weighs about 300 without; the index is built when the
- * dictionary grows past that size. Likewise the metadata words exist once one is set.
+ * dictionary grows past that size. Likewise the metadata words exist once one is set, and a set's
+ * dictionary (keysOnly) has no values array at all.
  */
 export class IndexedDict<V> {
   private keyArray: string[] = [];
-  private valueArray: V[] = [];
+  /** null in a keys-only dictionary, whose values all read as undefined. */
+  private valueArray: V[] | null;
   /** The length of the per-entry typed arrays below (those that exist). */
   private capacity = 0;
   /**
@@ -31,28 +34,36 @@ export class IndexedDict<V> {
    * the first non-zero word is set, every word reading 0 until then.
    */
   private metaArray: Uint32Array | null = null;
-  /** The hash of each entry's key; null while the dictionary is small (no index). */
-  private hashArray: Int32Array | null = null;
-  /** slot + 1 of the entry whose probe sequence passes here, or 0 where none does; null while small. */
+  /**
+   * The index, null while the dictionary is small: position i holds slot + 1 of the entry whose
+   * probe sequence passes there (0 where none does) at 2i, and that entry's key hash at 2i + 1.
+   */
   private table: Int32Array | null = null;
-  private mask = 0;
   /**
    * Optional: a weight per entry (the keyspace keeps each key's estimated bytes here, see
    * keyspace/memory-estimate.ts) and their running sum, kept through moves and deletes.
    */
-  private weightArray: Uint32Array | null = null;
+  private weightArray: Uint32Array | null;
   private weightSum = 0;
 
-  constructor(private readonly weighted = false) {
-    if (weighted) this.weightArray = new Uint32Array(0);
+  constructor(weighted = false) {
+    this.valueArray = [];
+    this.weightArray = weighted ? new Uint32Array(0) : null;
+  }
+
+  /** A dictionary of keys alone (a set's members): no values are kept. */
+  static keysOnly(): IndexedDict<undefined> {
+    const dict = new IndexedDict<undefined>();
+    dict.valueArray = null;
+    return dict;
   }
 
   /**
    * A dictionary of `keys` and their `values` (parallel arrays, which it takes over: a loader
-   * builds them at their exact size, where growing by push leaves spare room); null when a key
-   * repeats.
+   * builds them at their exact size, where growing by push leaves spare room), keys-only when
+   * `values` is null; null when a key repeats.
    */
-  static adopting<V>(keys: string[], values: V[]): IndexedDict<V> | null {
+  static adopting<V>(keys: string[], values: V[] | null): IndexedDict<V> | null {
     const dict = new IndexedDict<V>();
     dict.keyArray = keys;
     dict.valueArray = values;
@@ -61,10 +72,9 @@ export class IndexedDict<V> {
       for (let i = 1; i < count; i++) if (dict.findSmall(keys[i]) < i) return null;
       return dict;
     }
-    if (new Set(keys).size !== count) return null;
     dict.capacity = powerOfTwoAtLeast(count);
     dict.buildIndex(indexSizeFor(count));
-    return dict;
+    return dict.table === null ? null : dict;
   }
 
   get size(): number {
@@ -77,7 +87,7 @@ export class IndexedDict<V> {
 
   get(key: string): V | undefined {
     const slot = this.find(key);
-    return slot < 0 ? undefined : this.valueArray[slot];
+    return slot < 0 || this.valueArray === null ? undefined : this.valueArray[slot];
   }
 
   /** The slot of a key, or -1. Slots change when entries are deleted. */
@@ -90,11 +100,11 @@ export class IndexedDict<V> {
   }
 
   valueAt(slot: number): V {
-    return this.valueArray[slot];
+    return this.valueArray === null ? (undefined as V) : this.valueArray[slot];
   }
 
   setValueAt(slot: number, value: V): void {
-    this.valueArray[slot] = value;
+    if (this.valueArray !== null) this.valueArray[slot] = value;
   }
 
   metaAt(slot: number): number {
@@ -128,7 +138,7 @@ export class IndexedDict<V> {
     if (count <= SMALL_ENTRIES) return;
     const size = indexSizeFor(count);
     if (this.table === null) this.buildIndex(size);
-    else if (size > this.table.length) this.rebuildIndex(size);
+    else if (size > this.table.length >> 1) this.rebuildIndex(size);
   }
 
   /** Inserts or replaces; returns the slot. A new entry's metadata word is `meta`. */
@@ -136,7 +146,7 @@ export class IndexedDict<V> {
     const hash = this.table === null ? 0 : hashString(key);
     const existing = this.table === null ? this.findSmall(key) : this.findHashed(key, hash);
     if (existing >= 0) {
-      this.valueArray[existing] = value;
+      if (this.valueArray !== null) this.valueArray[existing] = value;
       return existing;
     }
     return this.append(key, value, meta, hash);
@@ -155,16 +165,15 @@ export class IndexedDict<V> {
     const slot = this.keyArray.length;
     if (slot >= this.capacity) this.resizeEntries(Math.max(MIN_ENTRIES, this.capacity * 2));
     this.keyArray.push(key);
-    this.valueArray.push(value);
+    if (this.valueArray !== null) this.valueArray.push(value);
     if (meta !== 0 || this.metaArray !== null) this.setMetaAt(slot, meta);
     if (this.weightArray !== null) this.weightArray[slot] = 0;
     if (table !== null) {
-      (this.hashArray as Int32Array)[slot] = hash;
-      if ((slot + 1) * MAX_LOAD_DENOMINATOR > table.length * MAX_LOAD_NUMERATOR) {
-        this.rebuildIndex(table.length * 2);
-      } else {
-        this.place(hash, slot);
+      const positions = table.length >> 1;
+      if ((slot + 1) * MAX_LOAD_DENOMINATOR > positions * MAX_LOAD_NUMERATOR) {
+        this.rebuildIndex(positions * 2);
       }
+      this.place(hash, slot);
     } else if (slot >= SMALL_ENTRIES) {
       this.buildIndex(indexSizeFor(slot + 1));
     }
@@ -184,34 +193,28 @@ export class IndexedDict<V> {
       weights[slot] = weights[last];
     }
     if (slot !== last) {
-      if (table !== null) {
-        const hashes = this.hashArray as Int32Array;
-        const movedHash = hashes[last];
-        table[this.positionOf(movedHash, last)] = slot + 1;
-        hashes[slot] = movedHash;
-      }
-      this.keyArray[slot] = this.keyArray[last];
-      this.valueArray[slot] = this.valueArray[last];
+      const movedKey = this.keyArray[last];
+      if (table !== null) table[2 * this.positionOf(hashString(movedKey), last)] = slot + 1;
+      this.keyArray[slot] = movedKey;
+      if (this.valueArray !== null) this.valueArray[slot] = this.valueArray[last];
       if (this.metaArray !== null) this.metaArray[slot] = this.metaArray[last];
     }
     this.keyArray.pop();
-    this.valueArray.pop();
+    this.valueArray?.pop();
     if (this.capacity > 64 && last < this.capacity / 4) this.resizeEntries(this.capacity / 2);
-    if (table !== null && table.length > MIN_TABLE && last * 8 < table.length) {
-      this.rebuildIndex(table.length / 2);
+    if (table !== null && table.length > 2 * MIN_TABLE && last * 16 < table.length) {
+      this.rebuildIndex(table.length >> 2);
     }
     return true;
   }
 
   clear(): void {
     this.keyArray = [];
-    this.valueArray = [];
+    if (this.valueArray !== null) this.valueArray = [];
     this.capacity = 0;
     this.metaArray = null;
-    this.hashArray = null;
     this.table = null;
-    this.mask = 0;
-    if (this.weighted) this.weightArray = new Uint32Array(0);
+    if (this.weightArray !== null) this.weightArray = new Uint32Array(0);
     this.weightSum = 0;
   }
 
@@ -231,7 +234,7 @@ export class IndexedDict<V> {
     const stop = Math.max(0, next - count);
     while (next > stop) {
       next--;
-      visit(this.keyArray[next], this.valueArray[next]);
+      visit(this.keyArray[next], this.valueAt(next));
     }
     return next;
   }
@@ -240,13 +243,13 @@ export class IndexedDict<V> {
     return this.keyArray;
   }
 
-  /** The values, slot by slot (parallel to keys()). */
+  /** The values, slot by slot (parallel to keys()); none in a keys-only dictionary. */
   values(): readonly V[] {
-    return this.valueArray;
+    return this.valueArray ?? [];
   }
 
   *entries(): IterableIterator<[string, V]> {
-    for (let i = 0; i < this.keyArray.length; i++) yield [this.keyArray[i], this.valueArray[i]];
+    for (let i = 0; i < this.keyArray.length; i++) yield [this.keyArray[i], this.valueAt(i)];
   }
 
   /** The slot of `key`, or -1. */
@@ -264,31 +267,31 @@ export class IndexedDict<V> {
   /** The slot of `key` (whose hash is `hash`) through the index, or -1. */
   private findHashed(key: string, hash: number): number {
     const table = this.table as Int32Array;
-    const mask = this.mask;
-    const hashes = this.hashArray as Int32Array;
+    const mask = (table.length >> 1) - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const entry = table[i];
+      const entry = table[2 * i];
       if (entry === 0) return -1;
       // Comparing hashes first keeps most probes away from the key strings.
-      if (hashes[entry - 1] === hash && this.keyArray[entry - 1] === key) return entry - 1;
+      if (table[2 * i + 1] === hash && this.keyArray[entry - 1] === key) return entry - 1;
     }
   }
 
   /** Enters `slot` at the first free position of its probe sequence. */
   private place(hash: number, slot: number): void {
     const table = this.table as Int32Array;
-    const mask = this.mask;
+    const mask = (table.length >> 1) - 1;
     let i = hash & mask;
-    while (table[i] !== 0) i = (i + 1) & mask;
-    table[i] = slot + 1;
+    while (table[2 * i] !== 0) i = (i + 1) & mask;
+    table[2 * i] = slot + 1;
+    table[2 * i + 1] = hash;
   }
 
-  /** Where the index holds `slot`, which must be present. */
+  /** The position of the index that holds `slot`, which must be present. */
   private positionOf(hash: number, slot: number): number {
     const table = this.table as Int32Array;
-    const mask = this.mask;
+    const mask = (table.length >> 1) - 1;
     let i = hash & mask;
-    while (table[i] !== slot + 1) i = (i + 1) & mask;
+    while (table[2 * i] !== slot + 1) i = (i + 1) & mask;
     return i;
   }
 
@@ -299,33 +302,41 @@ export class IndexedDict<V> {
    */
   private unplace(hole: number): void {
     const table = this.table as Int32Array;
-    const mask = this.mask;
-    const hashes = this.hashArray as Int32Array;
-    for (let i = (hole + 1) & mask; table[i] !== 0; i = (i + 1) & mask) {
-      const home = hashes[table[i] - 1] & mask;
+    const mask = (table.length >> 1) - 1;
+    for (let i = (hole + 1) & mask; table[2 * i] !== 0; i = (i + 1) & mask) {
+      const home = table[2 * i + 1] & mask;
       const homeInGap = hole <= i ? home > hole && home <= i : home > hole || home <= i;
       if (!homeInGap) {
-        table[hole] = table[i];
+        table[2 * hole] = table[2 * i];
+        table[2 * hole + 1] = table[2 * i + 1];
         hole = i;
       }
     }
-    table[hole] = 0;
+    table[2 * hole] = 0;
   }
 
-  /** Gives a small dictionary its index: the keys' hashes and a table of `size` positions. */
+  /**
+   * Gives a small dictionary an index of `size` positions, hashing its keys; leaves none (table
+   * null) when a key repeats, which only adopting() can meet.
+   */
   private buildIndex(size: number): void {
     const keys = this.keyArray;
-    const hashes = new Int32Array(this.capacity);
-    for (let slot = 0; slot < keys.length; slot++) hashes[slot] = hashString(keys[slot]);
-    this.hashArray = hashes;
-    this.rebuildIndex(size);
+    this.table = new Int32Array(2 * size);
+    for (let slot = 0; slot < keys.length; slot++) {
+      const hash = hashString(keys[slot]);
+      if (this.findHashed(keys[slot], hash) >= 0) {
+        this.table = null;
+        return;
+      }
+      this.place(hash, slot);
+    }
   }
 
+  /** Moves the index to one of `size` positions, reading the hashes it keeps. */
   private rebuildIndex(size: number): void {
-    this.table = new Int32Array(size);
-    this.mask = size - 1;
-    const hashes = this.hashArray as Int32Array;
-    for (let slot = 0; slot < this.keyArray.length; slot++) this.place(hashes[slot], slot);
+    const old = this.table as Int32Array;
+    this.table = new Int32Array(2 * size);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i + 1], old[i] - 1);
   }
 
   /** Resizes the per-entry typed arrays that exist, keeping the live entries. */
@@ -336,11 +347,6 @@ export class IndexedDict<V> {
       const meta = new Uint32Array(size);
       meta.set(this.metaArray.subarray(0, live));
       this.metaArray = meta;
-    }
-    if (this.hashArray !== null) {
-      const hashes = new Int32Array(size);
-      hashes.set(this.hashArray.subarray(0, live));
-      this.hashArray = hashes;
     }
     if (this.weightArray !== null) {
       const weights = new Uint32Array(size);

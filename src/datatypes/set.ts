@@ -21,10 +21,10 @@ function compareIntegers(a: string, b: string): number {
 export class SetValue implements CollectionValue {
   readonly type = 'set';
   private ints: IntSet | null;
-  private dict: IndexedDict<null> | null;
+  private dict: IndexedDict<undefined> | null;
 
   /** An empty set (an intset), or a hashtable set of `table`'s keys. */
-  constructor(table: IndexedDict<null> | null = null) {
+  constructor(table: IndexedDict<undefined> | null = null) {
     this.ints = table === null ? new IntSet() : null;
     this.dict = table;
   }
@@ -51,7 +51,7 @@ export class SetValue implements CollectionValue {
       for (let i = 1; i < ints; i++) if (head[i] === head[i - 1]) return null;
       for (let i = 0; i < ints; i++) members[i] = head[i];
     }
-    const dict = IndexedDict.adopting(members, new Array<null>(members.length).fill(null));
+    const dict = IndexedDict.adopting<undefined>(members, null);
     return dict === null ? null : new SetValue(dict);
   }
 
@@ -60,11 +60,11 @@ export class SetValue implements CollectionValue {
   }
 
   get size(): number {
-    return this.ints !== null ? this.ints.size : (this.dict as IndexedDict<null>).size;
+    return this.ints !== null ? this.ints.size : (this.dict as IndexedDict<undefined>).size;
   }
 
   has(member: string): boolean {
-    if (this.ints === null) return (this.dict as IndexedDict<null>).has(member);
+    if (this.ints === null) return (this.dict as IndexedDict<undefined>).has(member);
     const value = intsetValueOf(member);
     return value !== null && this.ints.has(value);
   }
@@ -83,15 +83,13 @@ export class SetValue implements CollectionValue {
       }
       this.toHashtable();
     }
-    const dict = this.dict as IndexedDict<null>;
-    if (dict.has(member)) return false;
-    dict.set(member, null);
-    return true;
+    const dict = this.dict as IndexedDict<undefined>;
+    return dict.add(member, undefined) >= 0;
   }
 
   /** Removes a member; false when it was not there. */
   remove(member: string): boolean {
-    if (this.ints === null) return (this.dict as IndexedDict<null>).delete(member);
+    if (this.ints === null) return (this.dict as IndexedDict<undefined>).delete(member);
     const value = intsetValueOf(member);
     return value !== null && this.ints.remove(value);
   }
@@ -106,7 +104,7 @@ export class SetValue implements CollectionValue {
     const index = Math.floor(random() * this.size);
     const member = this.memberAt(index);
     if (this.ints !== null) this.ints.removeAt(index);
-    else (this.dict as IndexedDict<null>).delete(member);
+    else (this.dict as IndexedDict<undefined>).delete(member);
     return member;
   }
 
@@ -116,7 +114,7 @@ export class SetValue implements CollectionValue {
    */
   memberAt(index: number): string {
     if (this.ints !== null) return String(this.ints.at(index));
-    return (this.dict as IndexedDict<null>).keyAt(index);
+    return (this.dict as IndexedDict<undefined>).keyAt(index);
   }
 
   /** The members in iteration order (see memberAt). */
@@ -145,16 +143,17 @@ export class SetValue implements CollectionValue {
       copy.ints = this.ints.clone();
     } else {
       copy.ints = null;
-      copy.dict = new IndexedDict<null>();
-      for (const member of (this.dict as IndexedDict<null>).keys()) copy.dict.set(member, null);
+      copy.dict = IndexedDict.keysOnly();
+      for (const member of (this.dict as IndexedDict<undefined>).keys())
+        copy.dict.set(member, undefined);
     }
     return copy;
   }
 
   private toHashtable(): void {
     const ints = this.ints as IntSet;
-    const dict = new IndexedDict<null>();
-    for (let i = 0; i < ints.size; i++) dict.set(String(ints.at(i)), null);
+    const dict = IndexedDict.keysOnly();
+    for (let i = 0; i < ints.size; i++) dict.set(String(ints.at(i)), undefined);
     this.ints = null;
     this.dict = dict;
   }

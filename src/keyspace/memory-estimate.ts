@@ -44,6 +44,9 @@ const DICT_ENTRY_BYTES = 40;
 const DICT_BYTES = 800;
 /** An IndexedDict of up to SMALL_ENTRIES entries (no index): its object and two short arrays. */
 const SMALL_DICT_BYTES = 480;
+/** A set's keys-only IndexedDict: no values array, so less per entry and when small. */
+const KEYS_ONLY_ENTRY_BYTES = 32;
+const SMALL_KEYS_ONLY_DICT_BYTES = 260;
 /** An intset member: 8 bytes in a BigInt64Array that doubles, so about 1.5 slots. */
 const INTSET_MEMBER_BYTES = 12;
 /** A sorted set entry in its B+ tree: a double and a member reference, leaves partly filled. */
@@ -128,7 +131,9 @@ function setBytes(set: SetValue, samples: number): number {
   for (let i = 0; i < n; i++) {
     sum += stringBytes(set.memberAt(sampleIndex(i, size, n)).length);
   }
-  return OBJECT_BYTES + dictBytes(size) + (n === 0 ? 0 : (sum / n) * size);
+  const dict =
+    size <= SMALL_ENTRIES ? SMALL_KEYS_ONLY_DICT_BYTES : DICT_BYTES + size * KEYS_ONLY_ENTRY_BYTES;
+  return OBJECT_BYTES + dict + (n === 0 ? 0 : (sum / n) * size);
 }
 
 /** An IndexedDict of `size` entries, the keys and values themselves apart. */

@@ -123,6 +123,47 @@ describe('IndexedDict', () => {
     }
   });
 
+  it('a keys-only dictionary behaves like a Set and keeps no values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), keys), { maxLength: 400 }), (ops) => {
+        const dict = IndexedDict.keysOnly();
+        const model = new Set<string>();
+        for (const [isAdd, key] of ops) {
+          if (isAdd)
+            assert.equal(dict.add(key, undefined) >= 0, !model.has(key) && !!model.add(key));
+          else assert.equal(dict.delete(key), model.delete(key));
+          assert.equal(dict.has(key), model.has(key));
+        }
+        assert.deepEqual(new Set(dict.keys()), model);
+        assert.deepEqual(dict.values(), []);
+        const scanned: string[] = [];
+        assert.equal(
+          dict.scan(0, dict.size, (key) => scanned.push(key)),
+          0,
+        );
+        assert.deepEqual(new Set(scanned), model);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('adopting takes over arrays of distinct keys and refuses a repeated key', () => {
+    fc.assert(
+      fc.property(fc.array(keys, { maxLength: 60 }), (list) => {
+        const distinct = new Set(list).size === list.length;
+        const values = list.map((_, i) => i);
+        const dict = IndexedDict.adopting(list.slice(), values);
+        assert.equal(dict !== null, distinct);
+        assert.equal(IndexedDict.adopting(list.slice(), null) !== null, distinct);
+        if (dict === null) return;
+        assertSame(dict, new Map(list.map((key, i) => [key, i])));
+        dict.set('fresh key', -1);
+        assert.equal(dict.get('fresh key'), -1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('clear empties it for reuse', () => {
     const dict = new IndexedDict<number>();
     for (let i = 0; i < 1000; i++) dict.set(String(i), i);
