@@ -24,8 +24,8 @@ function header(length: number): string {
   );
 }
 
-/** The length of the entry whose header starts at pos. */
-function entryLength(packed: string, pos: number): number {
+/** The length of the entry (a field or a value) whose header starts at pos. */
+export function packedEntryLength(packed: string, pos: number): number {
   const first = packed.charCodeAt(pos);
   if (first < LONG_HEADER) return first;
   return (
@@ -36,8 +36,8 @@ function entryLength(packed: string, pos: number): number {
   );
 }
 
-/** Where the bytes of the entry whose header starts at pos begin. */
-function entryStart(packed: string, pos: number): number {
+/** Where the bytes of the entry whose header starts at pos begin (the next header: their end). */
+export function packedEntryStart(packed: string, pos: number): number {
   return packed.charCodeAt(pos) < LONG_HEADER ? pos + 1 : pos + 5;
 }
 
@@ -66,23 +66,23 @@ export function packPairs(pairs: readonly string[]): string {
 
 /** The pair that starts at pos (which must be a pair's start). */
 export function pairAt(packed: string, pos: number): PackedPair {
-  const fieldEnd = entryStart(packed, pos) + entryLength(packed, pos);
+  const fieldEnd = packedEntryStart(packed, pos) + packedEntryLength(packed, pos);
   return {
     at: pos,
     valueAt: fieldEnd,
-    end: entryStart(packed, fieldEnd) + entryLength(packed, fieldEnd),
+    end: packedEntryStart(packed, fieldEnd) + packedEntryLength(packed, fieldEnd),
   };
 }
 
 /** The field of the pair starting at pos. */
 export function fieldAt(packed: string, pos: number): string {
-  const start = entryStart(packed, pos);
-  return packed.slice(start, start + entryLength(packed, pos));
+  const start = packedEntryStart(packed, pos);
+  return packed.slice(start, start + packedEntryLength(packed, pos));
 }
 
 /** The value of a pair. */
 export function valueOf(packed: string, pair: PackedPair): string {
-  return packed.slice(entryStart(packed, pair.valueAt), pair.end);
+  return packed.slice(packedEntryStart(packed, pair.valueAt), pair.end);
 }
 
 /** The start of the pair whose field equals `field`, or -1. */
@@ -90,11 +90,11 @@ export function findField(packed: string, field: string): number {
   const length = field.length;
   let pos = 0;
   while (pos < packed.length) {
-    const fieldLength = entryLength(packed, pos);
-    const start = entryStart(packed, pos);
+    const fieldLength = packedEntryLength(packed, pos);
+    const start = packedEntryStart(packed, pos);
     if (fieldLength === length && packed.startsWith(field, start)) return pos;
     const valueAt = start + fieldLength;
-    pos = entryStart(packed, valueAt) + entryLength(packed, valueAt);
+    pos = packedEntryStart(packed, valueAt) + packedEntryLength(packed, valueAt);
   }
   return -1;
 }

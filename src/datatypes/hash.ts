@@ -78,6 +78,14 @@ export class HashValue implements CollectionValue {
     return typeof this.data === 'string' ? this.data.length : -1;
   }
 
+  /**
+   * The packed pairs while a listpack (see hash-packed.ts: RDB writes its listpack from it), null
+   * once a hashtable.
+   */
+  get packed(): string | null {
+    return typeof this.data === 'string' ? this.data : null;
+  }
+
   /** The dictionary once a hashtable, null while a listpack (memory estimates sample it). */
   get table(): IndexedDict<string> | null {
     return typeof this.data === 'string' ? null : this.data;

@@ -55,8 +55,8 @@ export function lzfCompress(
   input: Uint8Array,
   maxLength: number,
   hashTable: LzfTable = new LzfTable(),
+  inLength = input.length,
 ): Uint8Array | null {
-  const inLength = input.length;
   if (inLength === 0 || maxLength === 0) return null;
   const out = hashTable.output(maxLength + 4);
   // base + position + 1 of the last occurrence of each hash; base or less = none.

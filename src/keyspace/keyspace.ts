@@ -62,10 +62,12 @@ export interface KeyspaceListener {
 
 /**
  * A snapshot in progress (persistence/snapshot.ts) hears of every change its frozen view of the
- * keyspace could miss: a value changed in place, an expiry set or removed. Replaced or deleted
- * values need no notice: the snapshot keeps its own references to them.
+ * keyspace could miss: an entry of a database's dictionary set or deleted, a value changed in
+ * place, an expiry set or removed.
  */
 export interface CopyOnWrite {
+  /** The entry of `key` in this dictionary is about to be added, replaced or deleted. */
+  entryChanging(dict: IndexedDict<StoredValue>, key: string): void;
   /** A collection or StringBuffer is about to be modified in place. */
   valueChanging(value: StoredValue): void;
   /** The expiry of `key` in this expires map is about to be set or removed. */
@@ -211,6 +213,7 @@ export class Keyspace {
   setKey(db: Database, key: string, value: StoredValue, keepTtl = false): void {
     const stamp = this.lfu ? lfuNewStamp(this.now) : this.lruClock();
     const sizeBefore = db.dict.size;
+    this.copyOnWrite?.entryChanging(db.dict, key);
     const slot = db.dict.set(key, value, stamp);
     if (!this.lfu) db.dict.setMetaAt(slot, stamp);
     db.dict.setWeightAt(slot, keyBytes(key, value));
@@ -239,11 +242,13 @@ export class Keyspace {
 
   /** Replaces the value of an existing key, keeping its TTL and LRU stamp. */
   overwrite(db: Database, key: string, value: StoredValue): void {
+    this.copyOnWrite?.entryChanging(db.dict, key);
     db.dict.setWeightAt(db.dict.set(key, value), keyBytes(key, value));
     this.weighedKey = null;
   }
 
   delete(db: Database, key: string): boolean {
+    this.copyOnWrite?.entryChanging(db.dict, key);
     if (!db.dict.delete(key)) return false;
     if (db.expires.size !== 0) this.dropExpire(db, key);
     return true;

@@ -21,7 +21,12 @@ import {
   type AofFileInfo,
 } from './aof-manifest.js';
 import { writeAofBase } from './aof-rewrite.js';
-import { rdbSink, writeSnapshotInBackground, writeSnapshotNow } from './save-rdb.js';
+import {
+  backgroundTurns,
+  rdbSink,
+  writeSnapshotInBackground,
+  writeSnapshotNow,
+} from './save-rdb.js';
 import type { PersistenceHost, RdbPersistence } from './save.js';
 import { Snapshot } from './snapshot.js';
 
@@ -333,7 +338,7 @@ export class AppendOnlyFile {
     const name = baseFileName(this.fileName, baseSeq, rdb);
     const temp = path.join(this.dir, `temp-rewriteaof-bg-${process.pid}.aof`);
     const target = path.join(this.dir, name);
-    const turns = { cancelled: () => job.cancelled, beforeStep: () => this.host.flushReplies() };
+    const turns = backgroundTurns(this.host, () => job.cancelled);
     const writing = rdb
       ? writeSnapshotInBackground(
           snapshot,

@@ -7,6 +7,7 @@
  */
 import { lzfCompress, LzfTable } from '../datatypes/lzf.js';
 import { Crc64 } from './crc64.js';
+import { ListpackBuilder } from './rdb-listpack.js';
 import {
   ENC_INT16,
   ENC_INT32,
@@ -41,10 +42,20 @@ export class RdbEncoder {
   private scratch = Buffer.allocUnsafe(0);
   /** Pending bytes already folded into the checksum (the checksum's own, once written). */
   private summed = 0;
+  private listpackBuilder: ListpackBuilder | null = null;
 
   constructor(options: RdbEncoderOptions = { compress: true, checksum: true }) {
     this.options = options;
     this.crc = options.checksum ? new Crc64() : null;
+  }
+
+  /**
+   * An empty listpack builder, the same one every call: for a listpack written as soon as it is
+   * built (`string(lp.finish())`), so that a save does not allocate a builder and its buffer per
+   * key.
+   */
+  listpack(): ListpackBuilder {
+    return (this.listpackBuilder ??= new ListpackBuilder()).reset();
   }
 
   /** Bytes written and not yet taken. */
@@ -138,6 +149,24 @@ export class RdbEncoder {
     else this.bytes(s);
   }
 
+  /** A listpack built with listpack(), finished and written as string() writes its bytes. */
+  listpackString(lp: ListpackBuilder): void {
+    const length = lp.complete();
+    if (this.options.compress && length > 20 && this.lzfBytes(lp.bytes, length)) return;
+    this.length(length);
+    this.reserve(length);
+    const bytes = lp.bytes;
+    if (length < NATIVE_COPY_LENGTH * 4) {
+      // Byte by byte: Buffer#copy of a part makes a view of it, garbage for every small value.
+      const buf = this.buf;
+      const at = this.used;
+      for (let i = 0; i < length; i++) buf[at + i] = bytes[i];
+    } else {
+      this.buf.set(bytes.subarray(0, length), this.used);
+    }
+    this.used += length;
+  }
+
   /** rdbSaveMillisecondTime: 8 bytes, little endian. */
   millis(ms: number): void {
     this.reserve(8);
@@ -172,18 +201,20 @@ export class RdbEncoder {
 
   /** rdbSaveLzfStringObject; false when compression does not pay (the caller writes it plain). */
   private lzfString(s: string | Buffer): boolean {
-    let input: Uint8Array = s as Buffer;
-    if (typeof s === 'string') {
-      if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(s.length * 2);
-      this.scratch.latin1Write(s, 0, s.length);
-      input = this.scratch.subarray(0, s.length);
-    }
+    if (typeof s !== 'string') return this.lzfBytes(s, s.length);
+    if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(s.length * 2);
+    this.scratch.latin1Write(s, 0, s.length);
+    return this.lzfBytes(this.scratch, s.length);
+  }
+
+  /** lzfString of bytes[0, length). */
+  private lzfBytes(bytes: Uint8Array, length: number): boolean {
     this.lzfTable ??= new LzfTable();
-    const packed = lzfCompress(input, input.length - 4, this.lzfTable);
+    const packed = lzfCompress(bytes, length - 4, this.lzfTable, length);
     if (packed === null) return false;
     this.byte((LEN_ENCVAL << 6) | ENC_LZF);
     this.length(packed.length);
-    this.length(input.length);
+    this.length(length);
     this.bytes(packed);
     return true;
   }

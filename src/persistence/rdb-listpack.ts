@@ -5,10 +5,11 @@
  * "backlen" (the size of those, 7 bits a byte, readable from the right). A string that is a
  * canonical 64-bit integer is stored as an integer, as lpAppend does.
  */
-import { isCanonicalInt64 } from '../keyspace/values.js';
 import { latin1 } from '../resp/latin1.js';
 
 const HEADER_SIZE = 6;
+/** Strings shorter than this are copied char by char; longer ones with one native call. */
+const NATIVE_COPY_LENGTH = 32;
 const EOF_BYTE = 0xff;
 /** The element count stored in the header when it does not fit 16 bits. */
 const COUNT_UNKNOWN = 65535;
@@ -18,13 +19,26 @@ export class ListpackBuilder {
   private used = HEADER_SIZE;
   private count = 0;
 
-  /** A latin1 string, or the integer it spells. */
-  appendString(s: string): void {
-    if (s.length <= 20 && isCanonicalInt64(s)) {
-      this.appendInteger(s.length < 16 ? Number(s) : BigInt(s));
-      return;
+  /** Empties it for the next listpack, keeping its buffer (what finish() returned is overwritten). */
+  reset(): this {
+    this.used = HEADER_SIZE;
+    this.count = 0;
+    return this;
+  }
+
+  /**
+   * A latin1 string, or the integer it spells: `s`, or its chars from `start` to `end` (read in
+   * place, so a caller holding many strings in one, as a packed hash does, makes no substring).
+   */
+  appendString(s: string, start = 0, end = s.length): void {
+    const length = end - start;
+    if (length <= 20) {
+      const integer = canonicalInt64(s, start, end);
+      if (integer !== null) {
+        this.appendInteger(integer);
+        return;
+      }
     }
-    const length = s.length;
     let header: number;
     if (length < 64) {
       this.reserve(1 + length + 5);
@@ -41,7 +55,13 @@ export class ListpackBuilder {
       this.buf.writeUInt32LE(length, this.used + 1);
       header = 5;
     }
-    this.buf.latin1Write(s, this.used + header, length);
+    const at = this.used + header;
+    if (length < NATIVE_COPY_LENGTH) {
+      const buf = this.buf;
+      for (let i = 0; i < length; i++) buf[at + i] = s.charCodeAt(start + i);
+    } else {
+      this.buf.latin1Write(start === 0 && end === s.length ? s : s.slice(start, end), at, length);
+    }
     this.finishElement(header + length);
   }
 
@@ -92,11 +112,24 @@ export class ListpackBuilder {
 
   /** The finished listpack. */
   finish(): Buffer {
+    return this.buf.subarray(0, this.complete());
+  }
+
+  /**
+   * Finishes the listpack and returns its length: its bytes are the first that many of `bytes`
+   * (for a writer that copies them at once without a view of them).
+   */
+  complete(): number {
     this.reserve(1);
     this.buf[this.used++] = EOF_BYTE;
     this.buf.writeUInt32LE(this.used, 0);
     this.buf.writeUInt16LE(Math.min(this.count, COUNT_UNKNOWN), 4);
-    return this.buf.subarray(0, this.used);
+    return this.used;
+  }
+
+  /** The buffer the listpack is built in (see complete()). */
+  get bytes(): Buffer {
+    return this.buf;
   }
 
   /** Writes the backlen of the element of `size` bytes just written at `used`. */
@@ -136,6 +169,32 @@ export class ListpackBuilder {
     this.buf = grown;
   }
 }
+
+/**
+ * The value of s[start, end) when it is a canonical decimal signed 64-bit integer (no sign on 0,
+ * no leading zeros: what lpStringToInt64 accepts), else null.
+ */
+function canonicalInt64(s: string, start: number, end: number): number | bigint | null {
+  const negative = s.charCodeAt(start) === 0x2d;
+  const first = negative ? start + 1 : start;
+  const digits = end - first;
+  if (digits <= 0) return null;
+  const lead = s.charCodeAt(first);
+  if (lead === 0x30) return digits === 1 && !negative ? 0 : null;
+  if (lead < 0x31 || lead > 0x39) return null;
+  let value = 0;
+  for (let i = first; i < end; i++) {
+    const digit = s.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  if (digits < 16) return negative ? -value : value;
+  const big = BigInt(s.slice(start, end));
+  return big >= INT64_MIN && big <= INT64_MAX ? big : null;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /** A malformed listpack or ziplist blob. */
 export class BlobError extends Error {}

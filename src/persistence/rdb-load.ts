@@ -156,6 +156,8 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
       result.expired++;
       continue;
     }
+    // DEBUG RELOAD MERGE can load while a background save walks this dictionary.
+    keyspace.copyOnWrite?.entryChanging(db.dict, key);
     const slot = db.dict.add(key, value, stamp);
     if (slot < 0) dec.fail('Duplicated key found in RDB file', opAt);
     db.dict.setWeightAt(slot, keyBytes(key, value));

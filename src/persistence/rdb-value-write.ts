@@ -5,6 +5,7 @@
  * rdb-stream.ts.
  */
 import { HashValue } from '../datatypes/hash.js';
+import { packedEntryLength, packedEntryStart } from '../datatypes/hash-packed.js';
 import { ListValue } from '../datatypes/list.js';
 import { SetValue } from '../datatypes/set.js';
 import { Stream } from '../datatypes/stream.js';
@@ -64,23 +65,26 @@ export function writeValueBody(enc: RdbEncoder, value: StoredValue, limits: List
 }
 
 function writeSet(enc: RdbEncoder, set: SetValue): void {
-  const members = set.members();
   if (set.encoding === 'intset') {
-    enc.string(writeIntset(members.map((m) => BigInt(m))));
+    enc.string(writeIntset(set.members().map((m) => BigInt(m))));
     return;
   }
-  enc.length(members.length);
-  for (const member of members) enc.string(member);
+  const size = set.size;
+  enc.length(size);
+  for (let i = 0; i < size; i++) enc.string(set.memberAt(i));
 }
 
 function writeHash(enc: RdbEncoder, hash: HashValue): void {
-  if (hash.encoding === 'listpack') {
-    const lp = new ListpackBuilder();
-    hash.forEach((field, value) => {
-      lp.appendString(field);
-      lp.appendString(value);
-    });
-    enc.string(lp.finish());
+  const packed = hash.packed;
+  if (packed !== null) {
+    // Fields and values straight from the packed string, in order, without a string for each.
+    const lp = enc.listpack();
+    for (let at = 0; at < packed.length;) {
+      const start = packedEntryStart(packed, at);
+      at = start + packedEntryLength(packed, at);
+      lp.appendString(packed, start, at);
+    }
+    enc.listpackString(lp);
     return;
   }
   enc.length(hash.size);
@@ -92,12 +96,15 @@ function writeHash(enc: RdbEncoder, hash: HashValue): void {
 
 function writeZSet(enc: RdbEncoder, zset: ZSetValue): void {
   if (zset.encoding === 'listpack') {
-    const lp = new ListpackBuilder();
-    zset.forEach((member, score) => {
-      lp.appendString(member);
-      lp.appendString(listpackScore(score));
-    });
-    enc.string(lp.finish());
+    const lp = enc.listpack();
+    for (const entry = zset.cursorAt(0); entry.valid; entry.next()) {
+      lp.appendString(entry.member);
+      // An integral score is the integer its text would be stored as, without making the text.
+      const score = entry.score;
+      if (Number.isSafeInteger(score) && !Object.is(score, -0)) lp.appendInteger(score);
+      else lp.appendString(listpackScore(score));
+    }
+    enc.listpackString(lp);
     return;
   }
   // Highest score first, so that loading inserts each element at the head of the skiplist.
@@ -140,36 +147,55 @@ const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];
  * in a plain node.
  */
 function writeQuicklist(enc: RdbEncoder, list: ListValue, limits: ListNodeLimits): void {
+  // Most lists fit one node: built in the encoder's reused builder and written at once.
+  const first = enc.listpack();
+  if (fillNode(first, list, 0, limits) === list.length && list.length > 0) {
+    enc.length(1);
+    enc.length(QUICKLIST_NODE_PACKED);
+    enc.listpackString(first);
+    return;
+  }
   const nodes: (Buffer | string)[] = [];
-  let lp: ListpackBuilder | null = null;
-  let count = 0;
-  const fill = limits.listMaxListpackSize;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < list.length;) {
     const element = list.at(i);
-    const size = element.length;
-    if (size >= limits.packedThreshold) {
-      if (lp !== null) nodes.push(lp.finish());
-      lp = null;
+    if (element.length >= limits.packedThreshold) {
       nodes.push(element);
+      i++;
       continue;
     }
-    if (lp !== null && !allowInsert(lp.size + size + SIZE_ESTIMATE_OVERHEAD, count + 1, fill)) {
-      nodes.push(lp.finish());
-      lp = null;
-    }
-    if (lp === null) {
-      lp = new ListpackBuilder();
-      count = 0;
-    }
-    lp.appendString(element);
-    count++;
+    const lp = new ListpackBuilder();
+    i = fillNode(lp, list, i, limits);
+    nodes.push(lp.finish());
   }
-  if (lp !== null) nodes.push(lp.finish());
   enc.length(nodes.length);
   for (const node of nodes) {
     enc.length(typeof node === 'string' ? QUICKLIST_NODE_PLAIN : QUICKLIST_NODE_PACKED);
     enc.string(node);
   }
+}
+
+/**
+ * Puts the list's elements from `start` on into the node `lp` while the fill limit allows and
+ * none is long enough for a plain node of its own; returns the index of the first one left.
+ */
+function fillNode(
+  lp: ListpackBuilder,
+  list: ListValue,
+  start: number,
+  limits: ListNodeLimits,
+): number {
+  const fill = limits.listMaxListpackSize;
+  let count = 0;
+  let i = start;
+  for (; i < list.length; i++) {
+    const element = list.at(i);
+    const size = element.length;
+    if (size >= limits.packedThreshold) break;
+    if (count > 0 && !allowInsert(lp.size + size + SIZE_ESTIMATE_OVERHEAD, count + 1, fill)) break;
+    lp.appendString(element);
+    count++;
+  }
+  return i;
 }
 
 /** Whether a node may grow to `newSize` bytes and `newCount` elements (quicklistNodeExceedsLimit). */

@@ -4,7 +4,7 @@
  * fields, function libraries, every database, EOF and checksum) that SAVE writes in one go and
  * BGSAVE or an AOF rewrite's RDB base write in the background.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { StoredValue } from '../keyspace/values.js';
 import {
   RdbEncoder,
@@ -24,6 +24,15 @@ import type { Snapshot, SnapshotSink } from './snapshot.js';
  * and the save takes about as long: the walk waits for its writes anyway.
  */
 const STEP_BUDGET_MS = 0.5;
+/**
+ * How long a background save waits before its next slice when clients were served since its last
+ * one. Run every turn, the save keeps the main thread busy all the time, and on a machine with few
+ * cores the OS then preempts it for other threads (the clients, V8's compiler and collector) for
+ * milliseconds at a time, while requests wait: p99 of 10 clients 5-9 ms during a BGSAVE of 1M
+ * keys on 2 cores. With this pause the event loop goes idle between slices and wakes at once for
+ * requests: p99 2.7-3.7 ms, the save ~1.5x as long. A save with no clients runs flat out.
+ */
+const PAUSE_WHILE_SERVING_MS = 1;
 /** Encoded bytes gathered before a write is issued. */
 const WRITE_CHUNK_BYTES = 256 * 1024;
 
@@ -108,6 +117,20 @@ export function writeSnapshotNow(
 export interface BackgroundTurns {
   cancelled(): boolean;
   beforeStep(): void;
+  /** Commands executed so far: a change since the last step means clients are being served. */
+  commandsExecuted(): number;
+}
+
+/** The turns of a background write for the server behind `host`. */
+export function backgroundTurns(
+  host: { flushReplies(): void; commandsExecuted(): number },
+  cancelled: () => boolean,
+): BackgroundTurns {
+  return {
+    cancelled,
+    beforeStep: () => host.flushReplies(),
+    commandsExecuted: () => host.commandsExecuted(),
+  };
 }
 
 /**
@@ -123,6 +146,7 @@ export async function writeSnapshotInBackground(
 ): Promise<number> {
   const file = await BackgroundFile.create(tempPath, target);
   let size = 0;
+  let commands = turns.commandsExecuted();
   try {
     let done = false;
     while (!done) {
@@ -135,7 +159,9 @@ export async function writeSnapshotInBackground(
         size += chunk.length;
         await file.write(chunk);
       } else {
-        await nextTurn();
+        const now = turns.commandsExecuted();
+        await (now !== commands ? sleep(PAUSE_WHILE_SERVING_MS) : nextTurn());
+        commands = now;
       }
     }
     if (turns.cancelled()) throw new SaveCancelled();

@@ -13,6 +13,7 @@ import { listNodeLimits } from './rdb-write.js';
 import {
   rdbSink,
   SaveCancelled,
+  backgroundTurns,
   writeSnapshotInBackground,
   writeSnapshotNow,
   type RdbContent,
@@ -35,6 +36,8 @@ export interface PersistenceHost {
    * already made do not wait for the slice.
    */
   flushReplies(): void;
+  /** Commands executed since the start (a background save paces itself by it). */
+  commandsExecuted(): number;
 }
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, the rules wait this long (s). */
@@ -155,7 +158,7 @@ export class RdbPersistence {
       rdbSink(job.snapshot, this.content(false)),
       job.tempPath,
       this.filePath,
-      { cancelled: () => job.cancelled, beforeStep: () => this.host.flushReplies() },
+      backgroundTurns(this.host, () => job.cancelled),
     ).then(
       () => this.backgroundDone(job, null),
       (err: unknown) => this.backgroundDone(job, err as Error),

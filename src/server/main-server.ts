@@ -13,7 +13,7 @@ import {
 } from './config-file.js';
 import { KVIK_VERSION } from '../package-version.js';
 import { REDIS_VERSION } from './info.js';
-import { tuneHeapForServer, withLoadingHeapGrowth } from './heap-tuning.js';
+import { settleLoadedDataset, tuneHeapForServer, withLoadingHeapGrowth } from './heap-tuning.js';
 import { StartupLoadError } from '../persistence/startup-load.js';
 import { AclStartupError } from '../acl/acl.js';
 import type { Config } from './config.js';
@@ -42,6 +42,7 @@ export async function runServerCommand(args: string[]): Promise<void> {
   }
   tuneHeapForServer();
   const server = new KvikServer();
+  server.afterStartupLoad = settleLoadedDataset;
   try {
     loadConfiguration(server, parseCommandLine(args));
   } catch (err) {

@@ -137,6 +137,11 @@ export class KvikServer implements ServerServices {
    * for `kvik server`; embedded servers only when given a `dir` (startServer).
    */
   loadOnStart = false;
+  /**
+   * Called once start() has loaded the dataset, before the listeners open (`kvik server` moves
+   * the loaded objects out of V8's young generation there, see heap-tuning.ts).
+   */
+  afterStartupLoad: (() => void) | null = null;
   /** The server log (`kvik server` writes it to stdout or the logfile; silent when embedded). */
   log: (level: LogLevel, message: string) => void = () => undefined;
   /** The cron frequency in use: configured hz, raised by dynamic-hz when clients are many. */
@@ -269,6 +274,7 @@ export class KvikServer implements ServerServices {
         },
         log: (level, message) => this.log(level, message),
         flushReplies: () => this.flushPendingOutput(),
+        commandsExecuted: () => this.stats.totalCommandsProcessed,
       },
       (hold) => (this.aofHoldsReplies = hold),
     );
@@ -292,7 +298,10 @@ export class KvikServer implements ServerServices {
     this.outputLimits.configChanged();
     this.latencyTracking = this.config.boolValue('latency-tracking');
     await this.scripting.start();
-    if (this.loadOnStart) this.persistence.loadAtStartup();
+    if (this.loadOnStart) {
+      this.persistence.loadAtStartup();
+      this.afterStartupLoad?.();
+    }
     await this.listeners.open();
     this.scheduleCron();
   }

@@ -9,7 +9,13 @@ import { Stream } from '../../src/datatypes/stream.js';
 import { ZSetValue } from '../../src/datatypes/zset.js';
 import { Keyspace, type Clock, type KeyspaceListener } from '../../src/keyspace/keyspace.js';
 import { lfuNewStamp } from '../../src/keyspace/lfu.js';
-import { encodingOf, isString, stringBytes, type StoredValue } from '../../src/keyspace/values.js';
+import {
+  encodingOf,
+  isCanonicalInt64,
+  isString,
+  stringBytes,
+  type StoredValue,
+} from '../../src/keyspace/values.js';
 import { crc64 } from '../../src/persistence/crc64.js';
 import { RdbType } from '../../src/persistence/rdb-constants.js';
 import { RdbDecoder, RdbLoadError } from '../../src/persistence/rdb-decoder.js';
@@ -146,6 +152,31 @@ describe('listpacks', () => {
           assert.deepEqual(readListpack(lp.finish()), elements);
         },
       ),
+    );
+  });
+
+  it('store a string as an integer exactly when it is a canonical int64, read in place or not', () => {
+    const numeric = fc.oneof(
+      fc.stringMatching(/^-?[0-9]{0,21}$/),
+      fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }).map(String),
+      fc.constantFrom('0', '-0', '00', '-', '9223372036854775807', '9223372036854775808'),
+      fc.constantFrom('-9223372036854775808', '-9223372036854775809', '1e3', ' 1', '+1'),
+    );
+    fc.assert(
+      fc.property(fc.oneof(numeric, member), fc.string(), fc.string(), (s, before, after) => {
+        const alone = new ListpackBuilder();
+        alone.appendString(s);
+        const inPlace = new ListpackBuilder();
+        inPlace.appendString(before + s + after, before.length, before.length + s.length);
+        const bytes = alone.finish();
+        assert.deepEqual(inPlace.finish(), bytes);
+        // The first element's encoding byte: 10xxxxxx, 1110xxxx and 11110000 are strings.
+        const first = bytes[6];
+        const storedAsString = (first & 0xc0) === 0x80 || (first & 0xf0) === 0xe0 || first === 0xf0;
+        assert.equal(storedAsString, !isCanonicalInt64(s));
+        assert.deepEqual(readListpack(bytes), [s]);
+      }),
+      { numRuns: 2000 },
     );
   });
 
