@@ -162,12 +162,7 @@ export class IndexedDict<V> {
   /** Enters a new entry (its key's hash is `hash` when there is an index) in the next slot. */
   private append(key: string, value: V, meta: number, hash: number): number {
     const table = this.table;
-    const slot = this.keyArray.length;
-    if (slot >= this.capacity) this.resizeEntries(Math.max(MIN_ENTRIES, this.capacity * 2));
-    this.keyArray.push(key);
-    if (this.valueArray !== null) this.valueArray.push(value);
-    if (meta !== 0 || this.metaArray !== null) this.setMetaAt(slot, meta);
-    if (this.weightArray !== null) this.weightArray[slot] = 0;
+    const slot = this.pushEntry(key, value, meta);
     if (table !== null) {
       const positions = table.length >> 1;
       if ((slot + 1) * MAX_LOAD_DENOMINATOR > positions * MAX_LOAD_NUMERATOR) {
@@ -178,6 +173,61 @@ export class IndexedDict<V> {
       this.buildIndex(indexSizeFor(slot + 1));
     }
     return slot;
+  }
+
+  /** Puts an entry in the next slot of the arrays, without indexing it; returns the slot. */
+  private pushEntry(key: string, value: V, meta: number): number {
+    const slot = this.keyArray.length;
+    if (slot >= this.capacity) this.resizeEntries(Math.max(MIN_ENTRIES, this.capacity * 2));
+    this.keyArray.push(key);
+    if (this.valueArray !== null) this.valueArray.push(value);
+    if (meta !== 0 || this.metaArray !== null) this.setMetaAt(slot, meta);
+    if (this.weightArray !== null) this.weightArray[slot] = 0;
+    return slot;
+  }
+
+  /**
+   * Bulk loading: appends an entry that the index does not hold yet, and returns its slot. Until
+   * indexFrom() has indexed it, lookups miss it and nothing else may change the dictionary.
+   */
+  appendUnindexed(key: string, value: V, meta = 0): number {
+    return this.pushEntry(key, value, meta);
+  }
+
+  /**
+   * Indexes the entries from slot `start` on, appended with appendUnindexed. Returns a key found
+   * twice, or null; after a repeat the dictionary is unusable (loading gives it up).
+   *
+   * The keys go in by their home position in the index (a radix sort of their hashes), so the
+   * index is written front to back: RDB loading inserted 1M keys in file order, each probe missing
+   * the cache, in ~0.35 s.
+   */
+  indexFrom(start: number): string | null {
+    const keys = this.keyArray;
+    const size = keys.length;
+    if (this.table === null) {
+      if (size <= SMALL_ENTRIES) {
+        for (let slot = Math.max(start, 1); slot < size; slot++) {
+          if (this.findSmall(keys[slot]) < slot) return keys[slot];
+        }
+        return null;
+      }
+      // No entry is indexed yet: all of them go in.
+      start = 0;
+      this.table = new Int32Array(2 * indexSizeFor(size));
+    } else if (size * MAX_LOAD_DENOMINATOR > (this.table.length >> 1) * MAX_LOAD_NUMERATOR) {
+      this.rebuildIndex(indexSizeFor(size));
+    }
+    const hashes = new Int32Array(size - start);
+    for (let i = 0; i < hashes.length; i++) hashes[i] = hashString(keys[start + i]);
+    const order = orderByHome(hashes, (this.table.length >> 1) - 1);
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n];
+      const key = keys[start + i];
+      if (this.findHashed(key, hashes[i]) >= 0) return key;
+      this.place(hashes[i], start + i);
+    }
+    return null;
   }
 
   delete(key: string): boolean {
@@ -375,6 +425,45 @@ function powerOfTwoAtLeast(n: number): number {
   let size = MIN_ENTRIES;
   while (size < n) size *= 2;
   return size;
+}
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/**
+ * The indexes of `hashes` ordered by home position (hash & mask): an LSD radix sort, 11 bits a
+ * pass, that moves the homes along with the indexes so that every pass reads its input in order.
+ */
+function orderByHome(hashes: Int32Array, mask: number): Int32Array {
+  const n = hashes.length;
+  let homes = new Int32Array(n);
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    homes[i] = hashes[i] & mask;
+    order[i] = i;
+  }
+  let spareHomes = new Int32Array(n);
+  let spareOrder = new Int32Array(n);
+  const counts = new Int32Array(RADIX);
+  const bits = 32 - Math.clz32(mask);
+  for (let shift = 0; shift < bits; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(homes[i] >>> shift) & (RADIX - 1)]++;
+    let sum = 0;
+    for (let digit = 0; digit < RADIX; digit++) {
+      const count = counts[digit];
+      counts[digit] = sum;
+      sum += count;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = counts[(homes[i] >>> shift) & (RADIX - 1)]++;
+      spareHomes[at] = homes[i];
+      spareOrder[at] = order[i];
+    }
+    [homes, spareHomes] = [spareHomes, homes];
+    [order, spareOrder] = [spareOrder, order];
+  }
+  return order;
 }
 
 /**

@@ -12,7 +12,7 @@
  * the configuration.
  */
 import type { ConfigStore } from '../dispatch/services.js';
-import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Database, Keyspace } from '../keyspace/keyspace.js';
 import { lfuNewStamp } from '../keyspace/lfu.js';
 import { keyBytes } from '../keyspace/memory-estimate.js';
 import { crc64 } from './crc64.js';
@@ -70,7 +70,69 @@ const LRU_CLOCK_MAX = 0xffffff;
 /** The fewest bytes a key takes in a file: its type, its name's length and its value's. */
 const MIN_KEY_BYTES = 3;
 
+/**
+ * Loads an RDB file into the keyspace. A database that is empty when its first key arrives (and
+ * no snapshot is walking it) is loaded in bulk: its keys are appended unindexed and indexed at the
+ * end in one pass ordered by the index's memory (IndexedDict.indexFrom), where a repeated key is
+ * found; other databases (DEBUG RELOAD MERGE) take each key as it comes.
+ */
 export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
+  const bulk = new BulkLoads(keyspace);
+  try {
+    return loadRecords(bytes, keyspace, options, bulk);
+  } catch (err) {
+    bulk.abandon();
+    throw err;
+  }
+}
+
+/** The databases being loaded in bulk, by index: where their unindexed entries start. */
+class BulkLoads {
+  private readonly starts = new Map<number, number>();
+  /** The answer of takes() for the database of the previous key (most files have one). */
+  private lastDb: Database | null = null;
+  private lastTakes = false;
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  /** Whether `db` takes its keys in bulk (deciding it at its first key). */
+  takes(db: Database): boolean {
+    if (db === this.lastDb) return this.lastTakes;
+    this.lastDb = db;
+    if (!this.starts.has(db.id)) {
+      if (db.dict.size !== 0 || this.keyspace.copyOnWrite !== null) return (this.lastTakes = false);
+      this.starts.set(db.id, 0);
+    }
+    return (this.lastTakes = true);
+  }
+
+  /** Indexes every bulk-loaded database; a repeated key fails the load. */
+  finish(dec: RdbDecoder): void {
+    this.lastDb = null;
+    for (const [index, start] of this.starts) {
+      this.starts.delete(index);
+      const repeated = this.keyspace.dbs[index].dict.indexFrom(start);
+      if (repeated !== null) {
+        this.abandon();
+        dec.fail(`Duplicated key '${repeated}' in DB ${index} found in RDB file`);
+      }
+    }
+  }
+
+  /** A failed load: the bulk-loaded databases are emptied rather than left unindexed. */
+  abandon(): void {
+    for (const index of this.starts.keys()) this.keyspace.dbs[index].dict.clear();
+    this.starts.clear();
+    this.lastDb = null;
+  }
+}
+
+function loadRecords(
+  bytes: Buffer,
+  keyspace: Keyspace,
+  options: LoadOptions,
+  bulk: BulkLoads,
+): LoadResult {
   const dec = new RdbDecoder(bytes);
   if (!looksLikeRdb(bytes)) dec.fail('Wrong signature trying to load DB from file', 0);
   const version = Number(bytes.latin1Slice(5, 9));
@@ -140,6 +202,7 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
         result.functions.push(dec.string());
         continue;
       case RdbOpcode.EOF:
+        bulk.finish(dec);
         finish(dec, version, options, result);
         return result;
     }
@@ -156,10 +219,15 @@ export function loadRdb(bytes: Buffer, keyspace: Keyspace, options: LoadOptions)
       result.expired++;
       continue;
     }
-    // DEBUG RELOAD MERGE can load while a background save walks this dictionary.
-    keyspace.copyOnWrite?.entryChanging(db.dict, key);
-    const slot = db.dict.add(key, value, stamp);
-    if (slot < 0) dec.fail('Duplicated key found in RDB file', opAt);
+    let slot: number;
+    if (bulk.takes(db)) {
+      slot = db.dict.appendUnindexed(key, value, stamp);
+    } else {
+      // DEBUG RELOAD MERGE can load while a background save walks this dictionary.
+      keyspace.copyOnWrite?.entryChanging(db.dict, key);
+      slot = db.dict.add(key, value, stamp);
+      if (slot < 0) dec.fail(`Duplicated key '${key}' in DB ${db.id} found in RDB file`, opAt);
+    }
     db.dict.setWeightAt(slot, keyBytes(key, value));
     if (when !== -1) db.expires.set(key, when);
     result.keys++;

@@ -164,6 +164,58 @@ describe('IndexedDict', () => {
     );
   });
 
+  it('indexes a bulk-appended run at once, and finds a repeated key in it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(keys, { maxLength: 40 }),
+        fc.array(keys, { maxLength: 400 }),
+        (before, run) => {
+          const dict = new IndexedDict<number>();
+          const model = new Map<string, number>();
+          before.forEach((key, i) => {
+            dict.set(key, i);
+            model.set(key, i);
+          });
+          const start = dict.size;
+          let repeated = false;
+          run.forEach((key, i) => {
+            repeated ||= model.has(key);
+            dict.appendUnindexed(key, 1000 + i);
+            model.set(key, 1000 + i);
+          });
+          const found = dict.indexFrom(start);
+          if (repeated) {
+            assert.ok(found !== null && run.includes(found), `found ${found}`);
+            return;
+          }
+          assert.equal(found, null);
+          assertSame(dict, model);
+          dict.set('after', -1);
+          dict.delete(run[0] ?? 'after');
+          assert.equal(dict.has(run[0] ?? 'after'), false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bulk-indexes a large run in a fresh or reserved dictionary', () => {
+    for (const reserve of [0, 100_000]) {
+      const dict = new IndexedDict<number>(true);
+      dict.reserve(reserve);
+      const model = new Map<string, number>();
+      for (let i = 0; i < 60_000; i++) {
+        dict.appendUnindexed(`key:${i}`, i);
+        model.set(`key:${i}`, i);
+      }
+      assert.equal(dict.indexFrom(0), null);
+      assertSame(dict, model);
+    }
+    const dict = new IndexedDict<number>();
+    for (let i = 0; i < 60_000; i++) dict.appendUnindexed(`key:${i % 59_999}`, i);
+    assert.equal(dict.indexFrom(0), 'key:0');
+  });
+
   it('clear empties it for reuse', () => {
     const dict = new IndexedDict<number>();
     for (let i = 0; i < 1000; i++) dict.set(String(i), i);
