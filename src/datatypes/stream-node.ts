@@ -8,6 +8,10 @@
  * or a field count and field/value pairs, each string as a varint length and its latin1 bytes.
  * Entries are never removed from a node, only flagged deleted (tombstones), as in Redis; the
  * whole node goes when its last live entry does.
+ *
+ * Where each entry starts is kept at the end of the same buffer, 4 bytes an entry from the end
+ * down (the entries grow from the front up): a typed array of its own cost ~200 bytes of heap
+ * per node beside its bytes, about 2 MB for a stream of 1M entries.
  */
 import { add, normalize, subtract, toBigInt, type StreamId, type U64 } from './stream-id.js';
 import {
@@ -21,6 +25,8 @@ const FLAG_SAME_FIELDS = 2;
 /** The flags element in listpack: a small integer and its back-length byte. */
 const FLAGS_LISTPACK_BYTES = 2;
 
+/** Bytes of an entry's start offset at the end of the node's buffer. */
+const START_BYTES = 4;
 /** Strings shorter than this are copied byte by byte; longer ones with one native call. */
 const NATIVE_COPY_LENGTH = 24;
 
@@ -36,10 +42,11 @@ export class StreamNode {
   deleted = 0;
   /** Bytes of the master entry and of every entry in Redis's listpack encoding. */
   private listpackBytes: number;
+  /** The entries from the front, where each starts (START_BYTES each) at the end, backwards. */
   private data: Buffer;
   private used = 0;
-  /** Where each entry starts in `data`. */
-  private starts: Uint32Array;
+  /** How many entries the node was expected to hold (its buffer grows for the rest at once). */
+  private expectedEntries: number;
   /**
    * The first live entry's index (`size` when none): trimming deletes from the head, so scans
    * for live entries start here rather than walk the tombstones every time.
@@ -63,8 +70,10 @@ export class StreamNode {
     let bytes = listpackIntSize(masterFields.length) + listpackIntSize(0);
     for (const field of masterFields) bytes += listpackStringSize(field);
     this.listpackBytes = bytes;
-    this.data = Buffer.allocUnsafeSlow(Math.max(expected.bytes, 16));
-    this.starts = new Uint32Array(Math.max(expected.entries, 1));
+    this.expectedEntries = Math.max(expected.entries, 1);
+    this.data = Buffer.allocUnsafeSlow(
+      Math.max(expected.bytes, 16) + START_BYTES * this.expectedEntries,
+    );
   }
 
   /** Entries in the node, deleted ones included. */
@@ -115,7 +124,7 @@ export class StreamNode {
       lpBytes += listpackStringSize(args[i]);
     }
     this.used = this.pos;
-    this.starts[this.size] = start;
+    this.setStart(this.size, start);
     this.live++;
     this.listpackBytes += lpBytes;
   }
@@ -127,7 +136,7 @@ export class StreamNode {
   }
 
   isDeleted(index: number): boolean {
-    return (this.data[this.starts[index]] & FLAG_DELETED) !== 0;
+    return (this.data[this.startOf(index)] & FLAG_DELETED) !== 0;
   }
 
   /** Compares entry `index`'s ID with `id`, without allocating. */
@@ -193,7 +202,7 @@ export class StreamNode {
 
   /** Flags entry `index` deleted (it must be live). */
   markDeleted(index: number): void {
-    this.data[this.starts[index]] |= FLAG_DELETED;
+    this.data[this.startOf(index)] |= FLAG_DELETED;
     this.live--;
     this.deleted++;
     if (index === this.head) {
@@ -204,13 +213,9 @@ export class StreamNode {
 
   /** Releases the spare capacity kept for appending, once the node is no longer the tail. */
   compact(): void {
+    const needed = this.used + START_BYTES * this.size;
     // A little slack is not worth a copy.
-    if (this.data.length - this.used > this.used >> 4) {
-      const data = Buffer.allocUnsafeSlow(this.used);
-      this.data.copy(data, 0, 0, this.used);
-      this.data = data;
-    }
-    if (this.starts.length > this.size) this.starts = this.starts.slice(0, this.size);
+    if (this.data.length - needed > this.used >> 4) this.resize(needed);
   }
 
   clone(): StreamNode {
@@ -219,9 +224,9 @@ export class StreamNode {
     copy.deleted = this.deleted;
     copy.listpackBytes = this.listpackBytes;
     copy.data = Buffer.allocUnsafeSlow(this.data.length);
-    this.data.copy(copy.data, 0, 0, this.used);
+    this.data.copy(copy.data);
     copy.used = this.used;
-    copy.starts = this.starts.slice();
+    copy.expectedEntries = this.expectedEntries;
     copy.head = this.head;
     return copy;
   }
@@ -235,7 +240,7 @@ export class StreamNode {
 
   /** Reads entry `index`'s flags and ID; the cursor is left on what follows. */
   private decodeHeader(index: number): number {
-    this.pos = this.starts[index];
+    this.pos = this.startOf(index);
     const flags = this.data[this.pos++];
     const delta = this.readVarint();
     this.curMs = delta === 0 ? this.master.ms : add(this.master.ms, delta);
@@ -243,25 +248,45 @@ export class StreamNode {
     return flags;
   }
 
-  /** Room for an entry of `bytes`. */
+  /** Room for an entry of `bytes` and its start. */
   private reserve(bytes: number): void {
-    const needed = this.used + bytes;
-    if (needed > this.data.length) {
-      // Room for the entries the node still expects, each the size of this one, rather than
-      // double: the node is about full when it ends, and compact() has nothing to copy. At least
-      // an eighth more, so that growing entries do not reallocate every time.
-      const expected = this.starts.length - this.size;
-      const length = this.data.length;
-      const grown = expected > 0 ? this.used + expected * bytes : length * 2;
-      const data = Buffer.allocUnsafeSlow(Math.max(needed, grown, length + (length >> 3)));
-      this.data.copy(data, 0, 0, this.used);
-      this.data = data;
-    }
-    if (this.size === this.starts.length) {
-      const starts = new Uint32Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-    }
+    const size = this.size;
+    const needed = this.used + bytes + START_BYTES * (size + 1);
+    const length = this.data.length;
+    if (needed <= length) return;
+    // Room for the entries the node still expects, each the size of this one, rather than
+    // double: the node is about full when it ends, and compact() has nothing to copy. At least
+    // an eighth more, so that growing entries do not reallocate every time.
+    const expected = this.expectedEntries - size;
+    const grown =
+      expected > 0 ? this.used + START_BYTES * size + expected * (bytes + START_BYTES) : length * 2;
+    this.resize(Math.max(needed, grown, length + (length >> 3)));
+  }
+
+  /** Moves the entries and their starts into a buffer of `length` bytes. */
+  private resize(length: number): void {
+    const old = this.data;
+    const startsBytes = START_BYTES * this.size;
+    const data = Buffer.allocUnsafeSlow(length);
+    old.copy(data, 0, 0, this.used);
+    old.copy(data, length - startsBytes, old.length - startsBytes);
+    this.data = data;
+  }
+
+  /** Where entry `index` starts. */
+  private startOf(index: number): number {
+    const data = this.data;
+    const at = data.length - START_BYTES * (index + 1);
+    return data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24);
+  }
+
+  private setStart(index: number, start: number): void {
+    const data = this.data;
+    const at = data.length - START_BYTES * (index + 1);
+    data[at] = start;
+    data[at + 1] = start >>> 8;
+    data[at + 2] = start >>> 16;
+    data[at + 3] = start >>> 24;
   }
 
   private writeVarint(v: U64): void {
