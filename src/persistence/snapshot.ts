@@ -8,8 +8,8 @@
  * (Keyspace.copyOnWrite): before a dictionary entry is set or deleted, the snapshot copies the
  * chunks of the arrays that the change may touch (the entry's slot, and the last slot, which a
  * delete moves into the hole), so keys deleted or replaced later are still read as they were and
- * keys created later are not read. Before a value changes in place or
- * an expiry is set or removed, it keeps a clone of the value, or the key's expiry as it was.
+ * keys created later are not read. Before a value changes in place or an expiry is set or
+ * removed, it keeps a clone of the value, or the key's expiry as it was.
  *
  * Copying the whole arrays at the start instead (16 MB for 1M keys) made V8 start a full
  * collection of the heap during the save, whose marking took the main thread for ~250 ms in steps
@@ -33,7 +33,6 @@ interface FrozenDatabase {
   readonly index: number;
   /** Its place in the walk (Snapshot.dbs). */
   readonly position: number;
-  readonly dict: IndexedDict<StoredValue>;
   /** The dictionary's arrays, read in place where no chunk was copied. */
   readonly keys: readonly string[];
   readonly values: readonly StoredValue[];
@@ -90,7 +89,6 @@ export class Snapshot implements CopyOnWrite {
       const frozen: FrozenDatabase = {
         index: db.id,
         position: this.dbs.length,
-        dict: db.dict,
         keys: db.dict.keys(),
         values: db.dict.values(),
         size,
