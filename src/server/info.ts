@@ -16,7 +16,6 @@ import type { KvikServer } from './server.js';
 /** The Redis version Kvik is compatible with; clients switch features on it. */
 export const REDIS_VERSION = '7.0.15';
 
-
 /** Stands for Redis's build id (a hash of the build): a hash of Kvik's version. */
 const BUILD_ID = createHash('sha1').update(`kvik ${KVIK_VERSION}`).digest('hex').slice(0, 15);
 
