@@ -20,6 +20,8 @@ async function sicily(): Promise<DiffPair> {
     ['GEOADD', 'Sicily', '14.5', '37.5', 'twin1', '14.5', '37.5', 'twin2', '14.5', '37.5', 'twin3'],
     ['GEOADD', 'edges', '180', '85.05112878', 'ne', '-180', '-85.05112878', 'sw'],
     ['GEOADD', 'edges', '180', '0', 'east', '-180', '0', 'west', '0', '0', 'origin'],
+    // Rounds to the cell past the last one, as 180 does: the overflow lands in the latitude bits.
+    ['GEOADD', 'edges', '179.99999999999997', '0.00035866304404663657', 'hair'],
     ['SET', 'string', 'x'],
   ]);
   return pair;

@@ -43,9 +43,13 @@ describe('geohash scores', () => {
         fc.double({ min: -180, max: 180, noNaN: true }),
         fc.double({ min: -85.05112878, max: 85.05112878, noNaN: true }),
         (lon, lat) => {
-          const score = Number(positionScore(lon, lat));
           const cell = encodeCell(lon, lat, 26);
-          const area = cellArea({ ...cell, lon: Math.min(cell.lon, 2 ** 26 - 1) });
+          // On the upper edge (longitude 180, or a hair below it after rounding) the cell number
+          // is 2^26, which overflows into the other coordinate's bits when interleaved, in
+          // redis-server as here (the same scores: test/diff/geo.test.ts); a cell is off there.
+          fc.pre(cell.lon < 2 ** 26 && cell.lat < 2 ** 26);
+          const score = Number(positionScore(lon, lat));
+          const area = cellArea(cell);
           const decoded = decodeScore(score);
           assert.ok(Math.abs(decoded.lon - lon) <= area.lonMax - area.lonMin);
           assert.ok(Math.abs(decoded.lat - lat) <= area.latMax - area.latMin);
