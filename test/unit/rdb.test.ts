@@ -7,7 +7,6 @@ import { lzfCompress, lzfDecompress } from '../../src/datatypes/lzf.js';
 import { SetValue } from '../../src/datatypes/set.js';
 import { Stream } from '../../src/datatypes/stream.js';
 import { ZSetValue } from '../../src/datatypes/zset.js';
-import { Keyspace, type Clock, type KeyspaceListener } from '../../src/keyspace/keyspace.js';
 import { lfuNewStamp } from '../../src/keyspace/lfu.js';
 import {
   encodingOf,
@@ -32,6 +31,7 @@ import {
   writeRdbEnd,
   writeRdbHeader,
 } from '../../src/persistence/rdb-write.js';
+import { fixedClock, newKeyspace } from '../helpers/keyspace.js';
 
 const LIMITS = DEFAULT_ENCODING_LIMITS;
 const NODE_LIMITS = { maxBytes: 4096, maxEntries: 100 };
@@ -411,18 +411,7 @@ describe('RDB values of older Redis versions', () => {
   });
 });
 
-const clock: Clock = { now: () => 1_700_000_000_000 };
-const listener: KeyspaceListener = {
-  keyModified: () => {},
-  keyspaceEvent: () => {},
-  propagate: () => {},
-  databaseReplaced: () => {},
-  flushed: () => {},
-};
-
-function newKeyspace(): Keyspace {
-  return new Keyspace(16, clock, listener);
-}
+const clock = fixedClock;
 
 const OPTIONS = { limits: LIMITS, now: clock.now(), keepExpired: false };
 

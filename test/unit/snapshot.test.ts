@@ -7,18 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Keyspace, type Clock, type KeyspaceListener } from '../../src/keyspace/keyspace.js';
+import type { Keyspace } from '../../src/keyspace/keyspace.js';
 import type { StoredValue } from '../../src/keyspace/values.js';
 import { Snapshot, type SnapshotSink } from '../../src/persistence/snapshot.js';
-
-const clock: Clock = { now: () => 1_700_000_000_000 };
-const listener: KeyspaceListener = {
-  keyModified: () => {},
-  keyspaceEvent: () => {},
-  propagate: () => {},
-  databaseReplaced: () => {},
-  flushed: () => {},
-};
+import { newKeyspace } from '../helpers/keyspace.js';
 
 /** Every database's keys with their (string) values and expiries, as `db/key=value@expiry`. */
 function contents(keyspace: Keyspace): string[] {
@@ -60,7 +52,7 @@ describe('Snapshot', () => {
         fc.integer({ min: 0, max: 300 }),
         fc.array(operation, { maxLength: 300 }),
         (size0, size1, operations) => {
-          const keyspace = new Keyspace(2, clock, listener);
+          const keyspace = newKeyspace(2);
           const [db0, db1] = keyspace.dbs;
           for (let i = 0; i < size0; i++) keyspace.setKey(db0, `k${i}`, `v${i}`);
           for (let i = 0; i < size1; i++) keyspace.setKey(db1, `k${i}`, `w${i}`);
