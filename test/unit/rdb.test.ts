@@ -170,7 +170,7 @@ describe('listpacks', () => {
         inPlace.appendString(before + s + after, before.length, before.length + s.length);
         const bytes = alone.finish();
         assert.deepEqual(inPlace.finish(), bytes);
-        // The first element's encoding byte: 10xxxxxx, 1110xxxx and 11110000 are strings.
+        // The first element's encoding byte: top bits 10 or 1110, or the byte 0xF0, mark a string.
         const first = bytes[6];
         const storedAsString = (first & 0xc0) === 0x80 || (first & 0xf0) === 0xe0 || first === 0xf0;
         assert.equal(storedAsString, !isCanonicalInt64(s));
