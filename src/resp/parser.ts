@@ -24,6 +24,12 @@ export const BIG_BULK = 32 * 1024;
 const SHORT_ARG = 8;
 /** V8 cannot hold a string longer than this; such bulks are refused (see docs/compatibility.md). */
 const MAX_STRING_LENGTH = 0x1fffffe8;
+/**
+ * Reads up to this many bytes are copied into the query buffer byte by byte: Buffer#copy's fixed
+ * cost (argument checks, a view of each side) exceeds a loop's for the one small command of a
+ * typical read.
+ */
+const LOOP_COPY_MAX = 64;
 /** The query buffer starts at this size and shrinks back to it when idle. */
 const INITIAL_CAPACITY = 16 * 1024;
 const CR = 13;
@@ -99,7 +105,13 @@ export class RespParser {
       this.end = 0;
     }
     if (this.end + size > this.buf.length) this.makeRoom(size);
-    chunk.copy(this.buf, this.end, from, length);
+    if (size <= LOOP_COPY_MAX) {
+      const buf = this.buf;
+      let at = this.end;
+      for (let i = from; i < length; i++) buf[at++] = chunk[i];
+    } else {
+      chunk.copy(this.buf, this.end, from, length);
+    }
     this.end += size;
   }
 

@@ -16,6 +16,7 @@ import type { OutputBufferClass } from './config-special.js';
 import type { MonitorClient } from './monitor.js';
 import type { KvikServer } from './server.js';
 import { readSocketInto } from './socket-reader.js';
+import { SocketWriter } from './socket-writer.js';
 
 /** Stop reading from a client while this much output waits in its socket. */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
@@ -37,6 +38,8 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
   flushQueued = false;
   private droppedForOutput = false;
   private readonly socket: Socket;
+  /** Writes replies to the socket's handle; null where they go through socket.write(). */
+  private readonly writer: SocketWriter | null;
 
   constructor(
     private readonly server: KvikServer,
@@ -60,6 +63,14 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
       this.onRead(bytes, length),
     );
     this.socket = socket;
+    // Only a socket read through its handle is written through it (not TLS: see socket-reader).
+    const adopted = socket !== accepted;
+    this.writer = adopted
+      ? SocketWriter.forSocket(socket, {
+          drained: () => this.onDrain(),
+          failed: () => socket.destroy(),
+        })
+      : null;
     socket.setNoDelay(true);
     const keepAlive = server.config.numberValue('tcp-keepalive');
     if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);
@@ -81,7 +92,12 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
   }
 
   get outputBytes(): number {
-    return this.reply.out.length + this.socket.writableLength;
+    return this.reply.out.length + this.socketQueuedBytes;
+  }
+
+  /** Reply bytes written to the socket that the kernel has not taken yet. */
+  private get socketQueuedBytes(): number {
+    return this.writer?.queuedBytes ?? this.socket.writableLength;
   }
 
   get replyBufferBytes(): number {
@@ -93,7 +109,7 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
   }
 
   get events(): string {
-    return (this.readPaused ? '' : 'r') + (this.socket.writableLength > 0 ? 'w' : '');
+    return (this.readPaused ? '' : 'r') + (this.socketQueuedBytes > 0 ? 'w' : '');
   }
 
   /** Blocked on keys (BLPOP ...), or with a command CLIENT PAUSE holds, as Redis counts it. */
@@ -276,8 +292,9 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
     if (out.length > 0 && !this.socket.destroyed) {
       this.server.stats.totalNetOutputBytes += out.length;
       this.server.stats.totalWritesProcessed++;
-      this.socket.write(out, 'latin1');
-      if (this.socket.writableLength > OUTPUT_HIGH_WATER && !this.readPaused) {
+      if (this.writer === null) this.socket.write(out, 'latin1');
+      else if (!this.writer.write(out)) return void this.socket.destroy();
+      if (this.socketQueuedBytes > OUTPUT_HIGH_WATER && !this.readPaused) {
         this.readPaused = true;
         this.socket.pause();
       }
