@@ -26,6 +26,8 @@
  *   MEM_TEST=1 (0 skips the 1M-key memory test)  MEM_KEYS=1000000
  *   FAMILIES=collections,stream,persistence (the parts with their own datasets; empty skips them)
  *   IDLE_PCT=20 IDLE_WAIT=60 (seconds to wait for CPU use under IDLE_PCT before each run)
+ *   STEAL_PCT=3 STEAL_RETRIES=3 (a throughput run during which the host stole more than STEAL_PCT
+ *   of the busy CPU time is run again, up to STEAL_RETRIES times)
  *   REDIS_SERVER_BIN, REDIS_BENCHMARK_BIN, REDIS_CLI_BIN  RESULTS=bench/RESULTS.md
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ import {
   cli,
   fmt,
   IDLE_RULE,
+  leastDisturbed,
   judged,
   log,
   median,
@@ -133,10 +136,11 @@ function stringTests(): BenchTest[] {
 async function throughput(tests: BenchTest[], servers: Server[]): Promise<Map<BenchTest, string>> {
   const samples = new Map<BenchTest, Record<Server['name'], Sample[]>>();
   for (const t of tests) samples.set(t, { redis: [], kvik: [] });
-  const runOnce = async (t: BenchTest, server: Server, n: number) => {
-    await t.prepare?.(server, n);
-    return t.measure(server, n);
-  };
+  const runOnce = (t: BenchTest, server: Server, n: number) =>
+    leastDisturbed(`${t.label} ${server.name}`, async () => {
+      await t.prepare?.(server, n);
+      return t.measure(server, n);
+    });
   if (WARMUP) {
     log('# warm-up (not measured)');
     for (const t of tests) for (const server of servers) await runOnce(t, server, t.n / 10);
