@@ -134,9 +134,9 @@ export class ReplyWriter {
   }
 
   /**
-   * Bulk strings from a list, as an array. Built with one join(): appending frame by frame would
-   * keep thousands of small strings alive until the flush (an LRANGE of 600 elements), which
-   * the garbage collector then has to copy.
+   * Bulk strings from a list, as an array, in one flat string (joinBulks): appending frame by
+   * frame would keep thousands of small strings alive until the flush (an LRANGE of 600
+   * elements), which the garbage collector then has to copy.
    */
   bulkArray(values: readonly BulkValue[]): void {
     this.out += joinBulks('*' + values.length + '\r\n', values);
@@ -157,8 +157,48 @@ export class ReplyWriter {
   }
 }
 
-/** An aggregate header followed by bulk strings, joined into one flat string. */
+/** Strings up to this length are copied char by char: latin1Write's fixed cost is higher. */
+const LOOP_WRITE_MAX = 24;
+/** Replies of up to this many bytes are assembled in the scratch buffer, longer ones joined. */
+const SCRATCH_MAX = 1024 * 1024;
+/** Where joinBulks assembles a reply (read out as a string before it returns: safe to share). */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * An aggregate header followed by bulk strings, as one flat string. The bytes are laid down in a
+ * scratch buffer and read out at once: about twice as fast as joining an array of three parts per
+ * bulk (Array#join costs tens of ns a part), and no intermediate strings.
+ */
 function joinBulks(header: string, values: readonly BulkValue[]): string {
+  let length = header.length;
+  for (let i = 0; i < values.length; i++) {
+    const n = values[i].length;
+    length += bulkHeader(n).length + n + 2;
+  }
+  if (length > SCRATCH_MAX) return joinParts(header, values);
+  if (length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2));
+  const buf = scratch;
+  let at = writeLatin1(buf, header, 0);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    at = writeLatin1(buf, bulkHeader(value.length), at);
+    if (typeof value === 'string') at = writeLatin1(buf, value, at);
+    else at += value.copy(buf, at);
+    buf[at++] = 13;
+    buf[at++] = 10;
+  }
+  return buf.latin1Slice(0, at);
+}
+
+function writeLatin1(buf: Buffer, s: string, at: number): number {
+  const n = s.length;
+  if (n > LOOP_WRITE_MAX) return at + buf.latin1Write(s, at, n);
+  for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+  return at + n;
+}
+
+/** joinBulks for replies too large for the scratch buffer: every part joined at once. */
+function joinParts(header: string, values: readonly BulkValue[]): string {
   const parts = new Array<string>(values.length * 3 + 1);
   parts[0] = header;
   let at = 1;
