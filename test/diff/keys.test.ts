@@ -463,9 +463,12 @@ describe('OBJECT against redis-server', () => {
 
   it('IDLETIME, FREQ, HELP and the errors of the container', async () => {
     const pair = await env.pair();
+    await pair.same('SET', 'k', 'not shared');
+    // Idle whole seconds: 1 on either server when a second boundary passed since the SET.
+    const idle = await pair.both('OBJECT', 'IDLETIME', 'k');
+    assert.match(idle.redis, /^:[01]\r\n$/);
+    assert.match(idle.kvik, /^:[01]\r\n$/);
     await pair.sameAll([
-      ['SET', 'k', 'not shared'],
-      ['OBJECT', 'IDLETIME', 'k'],
       ['OBJECT', 'IDLETIME', 'missing'],
       ['OBJECT', 'FREQ', 'k'],
       ['OBJECT', 'FREQ', 'missing'],
