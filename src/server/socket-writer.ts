@@ -6,9 +6,10 @@
  * one small command per read costs about as much as the rest of the command. The libuv handle
  * under the socket (the one socket-reader.ts reads from) has the write method Node's own stream
  * code ends in: it writes at once, and only the part the kernel does not take is queued, bound to
- * the request object passed in. Requests are Node's native write requests (process.binding,
- * available on every Node version Kvik supports); one is reused for as long as writes complete at
- * once, which is nearly always.
+ * the request object passed in. Requests are Node's native write requests, from
+ * process.binding('stream_wrap') (Node 20, which CI runs; under --pending-deprecation it prints
+ * Node's DEP0111 warning once); one is reused for as long as writes complete at once, which is
+ * nearly always. The binding and the members used are checked when this module loads.
  *
  * Only sockets adopted by socket-reader.ts are written this way: their stream has never written,
  * so nothing it holds can come out of order. Where the binding is missing, and for TLS sockets,
