@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `kvik` command. */
-import { runServerCommand } from './server/main-server.js';
+import { tuneHeapForServer } from './server/heap-tuning.js';
 
 const [role, ...args] = process.argv.slice(2);
 
@@ -12,9 +12,13 @@ Commands:
 `;
 
 switch (role) {
-  case 'server':
+  case 'server': {
+    // Before the server's modules load: see heap-tuning.ts.
+    tuneHeapForServer();
+    const { runServerCommand } = await import('./server/main-server.js');
     await runServerCommand(args);
     break;
+  }
   case 'cli': {
     const { runCli } = await import('./cli/index.js');
     process.exit(await runCli(args));

@@ -13,7 +13,7 @@ import {
 } from './config-file.js';
 import { KVIK_VERSION } from '../package-version.js';
 import { REDIS_VERSION } from './info.js';
-import { settleLoadedDataset, tuneHeapForServer, withLoadingHeapGrowth } from './heap-tuning.js';
+import { settleLoadedDataset, withLoadingHeapGrowth } from './heap-tuning.js';
 import { StartupLoadError } from '../persistence/startup-load.js';
 import { AclStartupError } from '../acl/acl.js';
 import type { Config } from './config.js';
@@ -40,7 +40,6 @@ export async function runServerCommand(args: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  tuneHeapForServer();
   const server = new KvikServer();
   server.afterStartupLoad = settleLoadedDataset;
   try {
