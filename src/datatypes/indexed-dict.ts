@@ -10,11 +10,14 @@
  * and the scan always ends. New entries land at the top, which a scan in progress does not go back
  * to, as SCAN allows.
  *
- * The index is open addressing probed linearly: one Int32Array holding, per position, a slot
- * number and that key's hash side by side, so that a probe reads both from one cache line and only
- * a matching hash leads to the key string. It costs about 15 bytes per key where a
+ * The index is open addressing probed linearly: one Int32Array of 2^k positions, each holding one
+ * word: the slot number + 1 in its low k bits (an index more than 3/4 full is grown, so it always
+ * fits) and the high 32 - k bits of that key's hash above them. A probe reads both at once, and
+ * only a matching hash leads to the key string. It costs 5 to 11 bytes per key where a
  * Map<string, number> cost about 30 (a 1M-key keyspace: RDB loading inserted keys and lookups
  * missed the cache once per probe instead of twice, with the hashes in a separate per-slot array).
+ * The low bits of the hash (a key's home position) are not kept: rebuilding the index and
+ * backward-shift deletion hash the keys again, as Redis's rehashing does.
  *
  * A small dictionary (up to SMALL_ENTRIES keys, most hash fields', set members' and zset
  * members' tables) has no index: a lookup compares the few keys in turn. Typed arrays are costly
@@ -35,8 +38,8 @@ export class IndexedDict<V> {
    */
   private metaArray: Uint32Array | null = null;
   /**
-   * The index, null while the dictionary is small: position i holds slot + 1 of the entry whose
-   * probe sequence passes there (0 where none does) at 2i, and that entry's key hash at 2i + 1.
+   * The index, null while the dictionary is small: each position holds (hash & ~mask) | (slot + 1)
+   * for the entry whose probe sequence passes there, 0 where none does (mask: positions - 1).
    */
   private table: Int32Array | null = null;
   /**
@@ -138,7 +141,7 @@ export class IndexedDict<V> {
     if (count <= SMALL_ENTRIES) return;
     const size = indexSizeFor(count);
     if (this.table === null) this.buildIndex(size);
-    else if (size > this.table.length >> 1) this.rebuildIndex(size);
+    else if (size > this.table.length) this.rebuildIndex(size);
   }
 
   /** Inserts or replaces; returns the slot. A new entry's metadata word is `meta`. */
@@ -164,11 +167,12 @@ export class IndexedDict<V> {
     const table = this.table;
     const slot = this.pushEntry(key, value, meta);
     if (table !== null) {
-      const positions = table.length >> 1;
-      if ((slot + 1) * MAX_LOAD_DENOMINATOR > positions * MAX_LOAD_NUMERATOR) {
-        this.rebuildIndex(positions * 2);
+      // A rebuilt index holds every entry, the new one included.
+      if ((slot + 1) * MAX_LOAD_DENOMINATOR > table.length * MAX_LOAD_NUMERATOR) {
+        this.rebuildIndex(table.length * 2);
+      } else {
+        this.place(hash, slot);
       }
-      this.place(hash, slot);
     } else if (slot >= SMALL_ENTRIES) {
       this.buildIndex(indexSizeFor(slot + 1));
     }
@@ -214,13 +218,13 @@ export class IndexedDict<V> {
       }
       // No entry is indexed yet: all of them go in.
       start = 0;
-      this.table = new Int32Array(2 * indexSizeFor(size));
-    } else if (size * MAX_LOAD_DENOMINATOR > (this.table.length >> 1) * MAX_LOAD_NUMERATOR) {
-      this.rebuildIndex(indexSizeFor(size));
+      this.table = new Int32Array(indexSizeFor(size));
+    } else if (size * MAX_LOAD_DENOMINATOR > this.table.length * MAX_LOAD_NUMERATOR) {
+      this.rebuildIndex(indexSizeFor(size), start);
     }
     const hashes = new Int32Array(size - start);
     for (let i = 0; i < hashes.length; i++) hashes[i] = hashString(keys[start + i]);
-    const order = orderByHome(hashes, (this.table.length >> 1) - 1);
+    const order = orderByHome(hashes, this.table.length - 1);
     for (let n = 0; n < order.length; n++) {
       const i = order[n];
       const key = keys[start + i];
@@ -244,7 +248,10 @@ export class IndexedDict<V> {
     }
     if (slot !== last) {
       const movedKey = this.keyArray[last];
-      if (table !== null) table[2 * this.positionOf(hashString(movedKey), last)] = slot + 1;
+      if (table !== null) {
+        const at = this.positionOf(hashString(movedKey), last);
+        table[at] = (table[at] & ~(table.length - 1)) | (slot + 1);
+      }
       this.keyArray[slot] = movedKey;
       if (this.valueArray !== null) this.valueArray[slot] = this.valueArray[last];
       if (this.metaArray !== null) this.metaArray[slot] = this.metaArray[last];
@@ -252,8 +259,8 @@ export class IndexedDict<V> {
     this.keyArray.pop();
     this.valueArray?.pop();
     if (this.capacity > 64 && last < this.capacity / 4) this.resizeEntries(this.capacity / 2);
-    if (table !== null && table.length > 2 * MIN_TABLE && last * 16 < table.length) {
-      this.rebuildIndex(table.length >> 2);
+    if (table !== null && table.length > MIN_TABLE && last * 8 < table.length) {
+      this.rebuildIndex(table.length >> 1);
     }
     return true;
   }
@@ -317,31 +324,33 @@ export class IndexedDict<V> {
   /** The slot of `key` (whose hash is `hash`) through the index, or -1. */
   private findHashed(key: string, hash: number): number {
     const table = this.table as Int32Array;
-    const mask = (table.length >> 1) - 1;
+    const mask = table.length - 1;
+    const high = hash & ~mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const entry = table[2 * i];
-      if (entry === 0) return -1;
+      const word = table[i];
+      if (word === 0) return -1;
       // Comparing hashes first keeps most probes away from the key strings.
-      if (table[2 * i + 1] === hash && this.keyArray[entry - 1] === key) return entry - 1;
+      if ((word & ~mask) === high && this.keyArray[(word & mask) - 1] === key) {
+        return (word & mask) - 1;
+      }
     }
   }
 
   /** Enters `slot` at the first free position of its probe sequence. */
   private place(hash: number, slot: number): void {
     const table = this.table as Int32Array;
-    const mask = (table.length >> 1) - 1;
+    const mask = table.length - 1;
     let i = hash & mask;
-    while (table[2 * i] !== 0) i = (i + 1) & mask;
-    table[2 * i] = slot + 1;
-    table[2 * i + 1] = hash;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = (hash & ~mask) | (slot + 1);
   }
 
   /** The position of the index that holds `slot`, which must be present. */
   private positionOf(hash: number, slot: number): number {
     const table = this.table as Int32Array;
-    const mask = (table.length >> 1) - 1;
+    const mask = table.length - 1;
     let i = hash & mask;
-    while (table[2 * i] !== slot + 1) i = (i + 1) & mask;
+    while ((table[i] & mask) !== slot + 1) i = (i + 1) & mask;
     return i;
   }
 
@@ -352,17 +361,16 @@ export class IndexedDict<V> {
    */
   private unplace(hole: number): void {
     const table = this.table as Int32Array;
-    const mask = (table.length >> 1) - 1;
-    for (let i = (hole + 1) & mask; table[2 * i] !== 0; i = (i + 1) & mask) {
-      const home = table[2 * i + 1] & mask;
+    const mask = table.length - 1;
+    for (let i = (hole + 1) & mask; table[i] !== 0; i = (i + 1) & mask) {
+      const home = hashString(this.keyArray[(table[i] & mask) - 1]) & mask;
       const homeInGap = hole <= i ? home > hole && home <= i : home > hole || home <= i;
       if (!homeInGap) {
-        table[2 * hole] = table[2 * i];
-        table[2 * hole + 1] = table[2 * i + 1];
+        table[hole] = table[i];
         hole = i;
       }
     }
-    table[2 * hole] = 0;
+    table[hole] = 0;
   }
 
   /**
@@ -371,7 +379,7 @@ export class IndexedDict<V> {
    */
   private buildIndex(size: number): void {
     const keys = this.keyArray;
-    this.table = new Int32Array(2 * size);
+    this.table = new Int32Array(size);
     for (let slot = 0; slot < keys.length; slot++) {
       const hash = hashString(keys[slot]);
       if (this.findHashed(keys[slot], hash) >= 0) {
@@ -382,11 +390,11 @@ export class IndexedDict<V> {
     }
   }
 
-  /** Moves the index to one of `size` positions, reading the hashes it keeps. */
-  private rebuildIndex(size: number): void {
-    const old = this.table as Int32Array;
-    this.table = new Int32Array(2 * size);
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i + 1], old[i] - 1);
+  /** Moves the index to one of `size` positions, hashing the keys of the first `count` again. */
+  private rebuildIndex(size: number, count = this.keyArray.length): void {
+    const keys = this.keyArray;
+    this.table = new Int32Array(size);
+    for (let slot = 0; slot < count; slot++) this.place(hashString(keys[slot]), slot);
   }
 
   /** Resizes the per-entry typed arrays that exist, keeping the live entries. */
