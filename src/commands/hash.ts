@@ -23,10 +23,7 @@ function hsetGeneric(ctx: CommandContext, argv: string[], name: 'hset' | 'hmset'
   const hash = writeHash(ctx, key);
   const limits = hashLimits(ctx);
   hash.convertForArguments(argv, 2, limits);
-  let created = 0;
-  for (let i = 2; i < argv.length; i += 2) {
-    if (hash.set(argv[i], argv[i + 1], limits)) created++;
-  }
+  const created = hash.setPairs(argv, 2, limits);
   ctx.keyspace.keyChanged(ctx.db, key, 'h', 'hset', (argv.length - 2) / 2);
   if (name === 'hset') ctx.reply.integer(created);
   else ctx.reply.ok();

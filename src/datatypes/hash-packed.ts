@@ -106,6 +106,34 @@ export function pairCount(packed: string): number {
   return count;
 }
 
+/**
+ * The packed string with the pairs args[from], args[from + 1], ... set in order, built with one
+ * join however many pairs are new (a field given twice takes its last value, as in Redis).
+ */
+export function setPackedPairs(packed: string, args: readonly string[], from: number): string {
+  // parts[0] is the packed string as updated in place; then header, field, header, value per new
+  // field, in argument order.
+  const parts = [packed];
+  for (let i = from; i < args.length; i += 2) {
+    const field = args[i];
+    const value = args[i + 1];
+    const at = findField(parts[0], field);
+    if (at >= 0) {
+      parts[0] = replaceValue(parts[0], pairAt(parts[0], at), value);
+      continue;
+    }
+    let added = 2;
+    while (added < parts.length && parts[added] !== field) added += 4;
+    if (added < parts.length) {
+      parts[added + 1] = header(value.length);
+      parts[added + 2] = value;
+    } else {
+      parts.push(header(field.length), field, header(value.length), value);
+    }
+  }
+  return parts.length === 1 ? parts[0] : parts.join('');
+}
+
 /** The packed string with the pair's value replaced. */
 export function replaceValue(packed: string, pair: PackedPair, value: string): string {
   return [packed.slice(0, pair.valueAt), header(value.length), value, packed.slice(pair.end)].join(

@@ -17,6 +17,7 @@ import {
   pairCount,
   removePair,
   replaceValue,
+  setPackedPairs,
   valueOf,
 } from './hash-packed.js';
 import { IndexedDict } from './indexed-dict.js';
@@ -128,6 +129,24 @@ export class HashValue implements CollectionValue {
   }
 
   /**
+   * Sets the pairs args[from], args[from + 1], ... in order and says how many fields are new. A
+   * listpack that stays one gets a single new packed string for them all.
+   */
+  setPairs(args: readonly string[], from: number, limits: HashLimits): number {
+    const data = this.data;
+    if (typeof data === 'string' && staysListpack(data, args, from, limits)) {
+      const before = pairCount(data);
+      this.data = setPackedPairs(data, args, from);
+      return pairCount(this.data) - before;
+    }
+    let created = 0;
+    for (let i = from; i < args.length; i += 2) {
+      if (this.set(args[i], args[i + 1], limits)) created++;
+    }
+    return created;
+  }
+
+  /**
    * Redis's hashTypeTryConversion: a listpack becomes a hashtable when any of the given fields
    * or values is too long for it, before anything is written (even when nothing will be).
    */
@@ -233,6 +252,18 @@ function fieldRepeats(pairs: readonly string[], count: number): boolean {
     for (let j = 0; j < i; j++) if (pairs[2 * i] === pairs[2 * j]) return true;
   }
   return false;
+}
+
+/** Whether a listpack stays one with the pairs args[from], ... set in it, all of them new. */
+function staysListpack(
+  packed: string,
+  args: readonly string[],
+  from: number,
+  limits: HashLimits,
+): boolean {
+  if (pairCount(packed) + (args.length - from) / 2 > limits.maxEntries) return false;
+  for (let i = from; i < args.length; i++) if (!fitsListpack(args[i], limits)) return false;
+  return true;
 }
 
 function fitsListpack(s: string, limits: HashLimits): boolean {

@@ -60,6 +60,33 @@ describe('HashValue', () => {
     );
   });
 
+  it('setPairs gives what set() pair by pair gives: count, order and encoding', () => {
+    const limits = fc.record({
+      maxEntries: fc.integer({ min: 0, max: 10 }),
+      maxValue: fc.integer({ min: 0, max: 300 }),
+    });
+    const fields = fc.oneof(text, fc.constantFrom('f1', 'f2', 'f3'));
+    const pairList = fc.array(fc.tuple(fields, text), { maxLength: 8 });
+    fc.assert(
+      fc.property(limits, pairList, pairList, (limit, existing, given) => {
+        const batched = new HashValue();
+        const single = new HashValue();
+        for (const [field, value] of existing) {
+          batched.set(field, value, limit);
+          single.set(field, value, limit);
+        }
+        const args = ['HSET', 'key', ...given.flat()];
+        let created = 0;
+        for (const [field, value] of given) if (single.set(field, value, limit)) created++;
+        assert.equal(batched.setPairs(args, 2, limit), created);
+        assert.equal(batched.encoding, single.encoding);
+        if (single.encoding === 'listpack') assert.deepEqual(pairs(batched), pairs(single));
+        else assert.deepEqual(new Map(pairs(batched)), new Map(pairs(single)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps a listpack in insertion order, updating values in place', () => {
     const hash = new HashValue();
     hash.set('z', '1', DEFAULT_LIMITS);
