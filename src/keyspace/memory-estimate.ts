@@ -29,7 +29,7 @@ import type { StoredValue } from './values.js';
 const SAMPLES = 5;
 
 /** A key's share of the keyspace dictionary: its slots in the parallel arrays and the index. */
-export const KEY_ENTRY_BYTES = 48;
+export const KEY_ENTRY_BYTES = 40;
 /** An entry of a database's expires map (the key string is shared with the dictionary). */
 export const EXPIRE_ENTRY_BYTES = 56;
 
@@ -39,13 +39,13 @@ const STRING_BUFFER_BYTES = 200;
 /** A list: the ring array has spare room (it doubles and halves), about 1.5 slots per element. */
 const LIST_SLOT_BYTES = 12;
 /** A hashtable entry (hash field, set member, zset member): IndexedDict's arrays and index. */
-const DICT_ENTRY_BYTES = 40;
+const DICT_ENTRY_BYTES = 32;
 /** An empty IndexedDict: its object and typed arrays (each with its ArrayBuffer). */
 const DICT_BYTES = 800;
 /** An IndexedDict of up to SMALL_ENTRIES entries (no index): its object and two short arrays. */
 const SMALL_DICT_BYTES = 480;
 /** A set's keys-only IndexedDict: no values array, so less per entry and when small. */
-const KEYS_ONLY_ENTRY_BYTES = 32;
+const KEYS_ONLY_ENTRY_BYTES = 24;
 const SMALL_KEYS_ONLY_DICT_BYTES = 260;
 /** An intset member: 8 bytes in a BigInt64Array that doubles, so about 1.5 slots. */
 const INTSET_MEMBER_BYTES = 12;
