@@ -134,8 +134,8 @@ export class HashValue implements CollectionValue {
    */
   setPairs(args: readonly string[], from: number, limits: HashLimits): number {
     const data = this.data;
-    if (typeof data === 'string' && staysListpack(data, args, from, limits)) {
-      const before = pairCount(data);
+    const before = typeof data === 'string' ? pairCount(data) : -1;
+    if (typeof data === 'string' && staysListpack(before, args, from, limits)) {
       this.data = setPackedPairs(data, args, from);
       return pairCount(this.data) - before;
     }
@@ -254,14 +254,14 @@ function fieldRepeats(pairs: readonly string[], count: number): boolean {
   return false;
 }
 
-/** Whether a listpack stays one with the pairs args[from], ... set in it, all of them new. */
+/** Whether a listpack of `pairs` pairs stays one with args[from], ... set in it, all of them new. */
 function staysListpack(
-  packed: string,
+  pairs: number,
   args: readonly string[],
   from: number,
   limits: HashLimits,
 ): boolean {
-  if (pairCount(packed) + (args.length - from) / 2 > limits.maxEntries) return false;
+  if (pairs + (args.length - from) / 2 > limits.maxEntries) return false;
   for (let i = from; i < args.length; i++) if (!fitsListpack(args[i], limits)) return false;
   return true;
 }
