@@ -69,8 +69,15 @@ const VERSION_NUM = REDIS_VERSION.split('.').reduce((n, part) => n * 256 + Numbe
 export class ScriptVM {
   readonly L: LuaPtr;
   /** The coroutine scripts run in (a registry reference keeps it from the collector). */
-  private readonly thread: LuaPtr;
-  private readonly threadRef: number;
+  private thread: LuaPtr = 0;
+  private threadRef = 0;
+  /**
+   * The hook stopped the run with an error (SCRIPT KILL, a timeout). Lua 5.4 leaves hooks
+   * disabled in a coroutine whose hook raised an error (lua_resume restores no 'allowhook', as
+   * a protected call does), so that coroutine is replaced before the next run: with the old one,
+   * the next endless script could never be interrupted.
+   */
+  private hookRaised = false;
   private readonly entry: {
     memory: number;
     compile: number;
@@ -108,14 +115,21 @@ export class ScriptVM {
       errorOf: this.field(-1, 'error_of'),
     };
     api.lua_settop(L, 0);
-    this.thread = api.lua_newthread(L);
-    this.threadRef = api.luaL_ref(L, LUA_REGISTRYINDEX);
-    const hook = lua.hookFunction((T) => this.onHook(T));
-    this.hookPtr = hook;
-    api.lua_sethook(this.thread, hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    this.hookPtr = lua.hookFunction((T) => this.onHook(T));
+    this.newThread();
   }
 
   private readonly hookPtr: number;
+
+  /** A new coroutine for the runs, with the hook set; the old one (if any) is released. */
+  private newThread(): void {
+    const api = this.lua.api;
+    const old = this.threadRef;
+    this.thread = api.lua_newthread(this.L);
+    this.threadRef = api.luaL_ref(this.L, LUA_REGISTRYINDEX);
+    api.lua_sethook(this.thread, this.hookPtr, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    if (old !== 0) api.luaL_unref(this.L, LUA_REGISTRYINDEX, old);
+  }
 
   /**
    * Compiles Lua source: a registry reference to the function, or the compiler's message.
@@ -247,7 +261,7 @@ export class ScriptVM {
       api.lua_xmove(T, L, 1);
       api.lua_resetthread(T);
       api.lua_settop(T, 0);
-      api.lua_xmove(L, T, 1);
+      api.lua_xmove(L, this.threadAfterFailure(), 1);
       return RunStatus.Failed;
     }
     this.lua.rawGetIndex(L, LUA_REGISTRYINDEX, this.entry.errorOf);
@@ -256,14 +270,24 @@ export class ScriptVM {
     const described = api.lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK;
     api.lua_resetthread(T);
     api.lua_settop(T, 0);
+    const result = this.threadAfterFailure();
     if (described) {
-      api.lua_xmove(L, T, 1);
+      api.lua_xmove(L, result, 1);
     } else {
       const message = api.lua_type(L, -1) === 4 ? this.lua.toString(L, -1) : 'execution failure';
       api.lua_settop(L, -2);
-      pushError(this.lua, T, 'ERR ' + message);
+      pushError(this.lua, result, 'ERR ' + message);
     }
     return RunStatus.Failed;
+  }
+
+  /** The coroutine for the error and the next run: a new one when the hook raised the error. */
+  private threadAfterFailure(): LuaPtr {
+    if (this.hookRaised) {
+      this.hookRaised = false;
+      this.newThread();
+    }
+    return this.thread;
   }
 
   private onHook(T: LuaPtr): void {
@@ -275,6 +299,7 @@ export class ScriptVM {
       api.lua_yieldk(T, 0, 0, 0);
     } else if (action !== null) {
       pushError(this.lua, T, action.message);
+      this.hookRaised = true;
       api.lua_error(T);
     }
   }

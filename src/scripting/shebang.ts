@@ -52,7 +52,8 @@ export function parseLibraryShebang(code: string): { name: string } | string {
   const line = end < 0 ? code : code.slice(0, end);
   const parts = line.split(' ').filter((p) => p !== '');
   const engine = parts[0].slice(2);
-  if (engine !== 'lua') return `ERR Engine '${engine}' not found`;
+  // Engines are looked up by name without regard to case, as in Redis's engine dictionary.
+  if (engine.toLowerCase() !== 'lua') return `ERR Engine '${engine}' not found`;
   let name: string | null = null;
   for (const part of parts.slice(1)) {
     if (!part.startsWith('name=')) return `ERR Invalid metadata value given: ${part}`;

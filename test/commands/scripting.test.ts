@@ -57,6 +57,18 @@ describe('busy scripts', () => {
     other.close();
   });
 
+  it('the script after a killed one can be killed too (the hook survives the kill)', async () => {
+    const { h, other } = await busyHarness();
+    for (let round = 0; round < 3; round++) {
+      send(h.client, 'EVAL', LOOP, '0');
+      await untilBusy(other);
+      assert.equal(await other.call('SCRIPT', 'KILL'), '+OK\r\n');
+      assert.match(await h.client.readReply(), /^-ERR Script killed by user with SCRIPT KILL/);
+    }
+    assert.equal(await other.call('PING'), '+PONG\r\n');
+    other.close();
+  });
+
   it('a script that wrote cannot be killed, and finishes its writes atomically', async () => {
     const { h, other } = await busyHarness();
     const script =
