@@ -38,6 +38,14 @@ describe('Redis functions against redis-server', () => {
       ['FUNCTION', 'DELETE', 'mylib'],
       ['FUNCTION', 'DELETE', 'mylib'],
       ['FCALL', 'echo', '0', 'gone'],
+      // The engine's name is matched without regard to case.
+      [
+        'FUNCTION',
+        'LOAD',
+        "#!LUA name=upper\nredis.register_function('up', function() return 2 end)",
+      ],
+      ['FCALL', 'up', '0'],
+      ['FUNCTION', 'DELETE', 'upper'],
     ]);
   });
 
