@@ -160,7 +160,12 @@ const DIFFERENCES: Difference[] = [
       '(current_fork_perc, rdb_last_cow_size ...) stay 0. An AOF base in command form ' +
       '(aof-use-rdb-preamble no) holds streams as RESTORE of their DUMP payload. DEBUG RELOAD ' +
       'MERGE is accepted but a key already present still fails the load. A server embedded with ' +
-      'startServer has no save rules unless given some, and loads from disk only when given a dir.',
+      'startServer has no save rules unless given some, and loads from disk only when given a dir. ' +
+      "DEBUG HTSTATS and HTSTATS-KEY describe Kvik's open-addressed tables in Redis's lines (the " +
+      'keys sharing a home position count as a chain; no rehashing table ever shows), DEBUG ' +
+      "LISTPACK and QUICKLIST print the elements rather than Redis's node bytes, and the DEBUG " +
+      "subcommands that need Redis's C internals (SEGFAULT, MALLCTL, SDSLEN, REPLYBUFFER ...) " +
+      'reply that Kvik does not support them. DEBUG DIGEST and DIGEST-VALUE give the digests Redis gives.',
   },
 ];
 

@@ -9,6 +9,13 @@ import { Err } from '../dispatch/errors.js';
 import { encodingOf, stringBytes, type StoredValue } from '../keyspace/values.js';
 import { rdbBodyLength } from '../persistence/rdb-dump.js';
 import { listNodeLimits } from '../persistence/rdb-write.js';
+import { HashValue } from '../datatypes/hash.js';
+import { ListValue } from '../datatypes/list.js';
+import { SetValue } from '../datatypes/set.js';
+import { ZSetValue } from '../datatypes/zset.js';
+import { listpackScore } from '../persistence/rdb-value-write.js';
+import { datasetDigest, valueDigest } from './debug-digest.js';
+import { htstats, htstatsKey } from './debug-htstats.js';
 import { replyHelp } from './help.js';
 
 interface DebugSubcommand {
@@ -48,6 +55,23 @@ const SUBCOMMANDS = new Map<string, DebugSubcommand>([
   ['log', { arity: 3, run: (ctx) => ctx.reply.ok() }],
   ['populate', { arity: -3, run: populate }],
   ['reload', { arity: -2, run: reload }],
+  ['loadaof', { arity: -2, run: loadAof }],
+  ['digest', { arity: 2, run: (ctx) => ctx.reply.status(datasetDigest(ctx.keyspace.dbs)) }],
+  ['digest-value', { arity: -2, run: digestValues }],
+  ['htstats', { arity: 3, run: (ctx, argv) => htstats(ctx, argv[2]) }],
+  ['htstats-key', { arity: 3, run: (ctx, argv) => htstatsKey(ctx, argv[2]) }],
+  ['listpack', { arity: 3, run: (ctx, argv) => printStructure(ctx, argv, 'listpack') }],
+  // QUICKLIST <key> [<0|1>]: Redis's optional argument picks a fuller dump.
+  ['quicklist', { arity: -3, run: (ctx, argv) => printStructure(ctx, argv, 'quicklist') }],
+  [
+    'set-skip-checksum-validation',
+    { arity: 3, run: (ctx, argv) => setDebugFlag(ctx, 'skipChecksumValidation', argv[2]) },
+  ],
+  ['pause-cron', { arity: 3, run: (ctx, argv) => setDebugFlag(ctx, 'pauseCron', argv[2]) }],
+  [
+    'set-disable-deny-scripts',
+    { arity: 3, run: (ctx, argv) => setDebugFlag(ctx, 'allowNoscriptInScripts', argv[2]) },
+  ],
 ]);
 
 /** Subcommands of Redis's DEBUG that need internals Kvik does not have (or not yet). */
@@ -56,12 +80,7 @@ const UNSUPPORTED = new Set([
   'assert',
   'config-rewrite-force-all',
   'crash-and-recover',
-  'digest',
-  'digest-value',
   'leak',
-  'htstats',
-  'htstats-key',
-  'loadaof',
   'replicate',
   'mallctl',
   'mallctl-str',
@@ -71,13 +90,9 @@ const UNSUPPORTED = new Set([
   'restart',
   'sdslen',
   'segfault',
-  'set-skip-checksum-validation',
   'stringmatch-test',
   'structsize',
-  'listpack',
-  'quicklist',
   'client-eviction',
-  'pause-cron',
   'replybuffer',
   'clusterlink',
 ]);
@@ -115,6 +130,70 @@ function reload(ctx: CommandContext, argv: string[]): void {
   const error = ctx.server.persistence.reload(options);
   if (error !== null) ctx.reply.error(error);
   else ctx.reply.ok();
+}
+
+/** DEBUG LOADAOF: the AOF flushed, the dataset emptied and loaded again from it. */
+function loadAof(ctx: CommandContext): void {
+  const error = ctx.server.persistence.reloadAof();
+  if (error !== null) ctx.reply.error(error);
+  else ctx.reply.ok();
+}
+
+/** DEBUG DIGEST-VALUE key ...: one digest per key, looked up without expiring it. */
+function digestValues(ctx: CommandContext, argv: string[]): void {
+  ctx.reply.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) ctx.reply.status(valueDigest(ctx.db, argv[i]));
+}
+
+/** The DEBUG subcommands that switch a behaviour on (non-zero, as C's atoi reads it) or off. */
+function setDebugFlag(
+  ctx: CommandContext,
+  flag: 'skipChecksumValidation' | 'pauseCron' | 'allowNoscriptInScripts',
+  text: string,
+): void {
+  ctx.server.debug[flag] = atoi(text) !== 0;
+  ctx.reply.ok();
+}
+
+/**
+ * DEBUG LISTPACK / QUICKLIST key: the value's elements printed on standard output (Redis prints
+ * its listpack or quicklist nodes there), for a value of that encoding.
+ */
+function printStructure(
+  ctx: CommandContext,
+  argv: string[],
+  encoding: 'listpack' | 'quicklist',
+): void {
+  if (argv.length > 4) return ctx.reply.error(Err.subcommandSyntax(argv[1], 'debug'));
+  const dict = ctx.db.dict;
+  const slot = dict.slotOf(argv[2]);
+  if (slot < 0) return ctx.reply.error(Err.noSuchKey);
+  const value = dict.valueAt(slot);
+  if (encodingOf(value) !== encoding) return ctx.reply.error(Err.notEncodedAs(encoding));
+  const elements = elementsOf(value);
+  const lines = [`{${encoding}} {num entries ${elements.length}}`];
+  elements.forEach((element, index) => {
+    const shown = element.length > 40 ? `${element.slice(0, 40)}...` : element;
+    lines.push(`{index: ${index}, length: ${element.length}, [str]${shown}}`);
+  });
+  process.stdout.write(`${lines.join('\n')}\n{end}\n\n`);
+  ctx.reply.status(
+    `${encoding === 'listpack' ? 'Listpack' : 'Quicklist'} structure printed on stdout`,
+  );
+}
+
+/** The strings a listpack or quicklist value holds, in their stored order. */
+function elementsOf(value: StoredValue): string[] {
+  if (value instanceof ListValue) return value.range(0, value.length - 1);
+  const elements: string[] = [];
+  if (value instanceof HashValue) {
+    value.forEach((field, fieldValue) => elements.push(field, fieldValue));
+  } else if (value instanceof ZSetValue) {
+    value.forEach((member, score) => elements.push(member, listpackScore(score)));
+  } else if (value instanceof SetValue) {
+    elements.push(...value.members());
+  }
+  return elements;
 }
 
 /** C's atoi: leading digits with an optional sign, 0 when there are none. */

@@ -84,7 +84,8 @@ function restore(ctx: CommandContext, argv: string[]): void {
   if (ttlValue === null) throw new ReplyError(Err.notInteger);
   if (ttlValue < 0n) throw new ReplyError(Err.invalidTtl);
   const bytes = Buffer.from(payload, 'latin1');
-  if (!verifyDumpPayload(bytes)) throw new ReplyError(Err.badDumpPayload);
+  if (!verifyDumpPayload(bytes, !ctx.server.debug.skipChecksumValidation))
+    throw new ReplyError(Err.badDumpPayload);
   const value = readDumpPayload(bytes, encodingLimits(ctx.server.config));
   if (value === null) throw new ReplyError(Err.badDataFormat);
   const deleted = options.replace && keyspace.delete(db, key);

@@ -175,7 +175,7 @@ function functionRestore(ctx: CommandContext, argv: string[]): void {
     }
     policy = given;
   }
-  const codes = parseDump(argv[2]);
+  const codes = parseDump(argv[2], !ctx.server.debug.skipChecksumValidation);
   if (codes === null) return ctx.reply.error(Err.badDumpPayload);
   const error = ctx.server.scripting.functions.restore(codes, policy);
   if (error !== null) return ctx.reply.error(error);

@@ -305,6 +305,17 @@ export class IndexedDict<V> {
     return this.valueArray ?? [];
   }
 
+  /**
+   * The index's shape, for DEBUG HTSTATS: its number of positions, and for each position that is
+   * the home of some keys, how many (the keys probing walks past, where Redis's chained table has
+   * a chain). A dictionary small enough to have no index reports one position per entry.
+   */
+  indexShape(): { positions: number; homeCounts: number[] } {
+    const keys = this.keyArray;
+    if (this.table === null) return { positions: this.capacity, homeCounts: keys.map(() => 1) };
+    return { positions: this.table.length, homeCounts: homeCounts(keys, this.table.length) };
+  }
+
   *entries(): IterableIterator<[string, V]> {
     for (let i = 0; i < this.keyArray.length; i++) yield [this.keyArray[i], this.valueAt(i)];
   }
@@ -479,6 +490,20 @@ function orderByHome(hashes: Int32Array, mask: number): Int32Array {
  * seeds its own string hash).
  */
 const HASH_SEED = (Math.random() * 0x100000000) | 0;
+
+/**
+ * For keys spread over `positions` (a power of two) by their hash: how many keys each position
+ * that is the home of any holds.
+ */
+export function homeCounts(keys: Iterable<string>, positions: number): number[] {
+  const mask = positions - 1;
+  const counts = new Map<number, number>();
+  for (const key of keys) {
+    const home = hashString(key) & mask;
+    counts.set(home, (counts.get(home) ?? 0) + 1);
+  }
+  return [...counts.values()];
+}
 
 /** A 32-bit hash of a string, two UTF-16 units per round, finished with murmur3's fmix32. */
 function hashString(key: string): number {

@@ -59,6 +59,11 @@ export class SetValue implements CollectionValue {
     return this.ints !== null ? 'intset' : 'hashtable';
   }
 
+  /** The dictionary of a hashtable-encoded set (DEBUG HTSTATS-KEY), null for an intset. */
+  get hashTable(): IndexedDict<undefined> | null {
+    return this.dict;
+  }
+
   get size(): number {
     return this.ints !== null ? this.ints.size : (this.dict as IndexedDict<undefined>).size;
   }

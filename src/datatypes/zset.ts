@@ -165,6 +165,11 @@ export class ZSetValue implements CollectionValue {
     return this.dict === null ? 'listpack' : 'skiplist';
   }
 
+  /** The member dictionary of the skiplist encoding (DEBUG HTSTATS-KEY), null for a listpack. */
+  get hashTable(): IndexedDict<number> | null {
+    return this.dict;
+  }
+
   get size(): number {
     return this.tree.size;
   }

@@ -91,6 +91,12 @@ export interface DebugSettings {
   activeExpire: boolean;
   /** DEBUG QUICKLIST-PACKED-THRESHOLD: list elements this long or longer get a plain node. */
   quicklistPackedThreshold: number;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files load without CRC check. */
+  skipChecksumValidation: boolean;
+  /** DEBUG PAUSE-CRON: the server's periodic work stops. */
+  pauseCron: boolean;
+  /** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript. */
+  allowNoscriptInScripts: boolean;
 }
 
 /** The three kinds of Pub/Sub subscription: SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE. */
@@ -208,6 +214,8 @@ export interface PersistenceService {
   flushedAll(): void;
   /** DEBUG RELOAD: save (unless NOSAVE), empty (unless NOFLUSH), load; an error text or null. */
   reload(options: { save: boolean; flush: boolean }): string | null;
+  /** DEBUG LOADAOF: flush the AOF, empty, load it again; an error text or null. */
+  reloadAof(): string | null;
 }
 
 export interface ServerServices {

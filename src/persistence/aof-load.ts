@@ -13,6 +13,7 @@ import type { ConfigStore } from '../dispatch/services.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import {
   AofManifest,
+  manifestFileName,
   readManifest,
   ManifestError,
   writeManifest,
@@ -78,6 +79,16 @@ export function loadAof(host: AofLoadHost): AofLoadOutcome {
   const seconds = ((performance.now() - started) / 1000).toFixed(3);
   host.log('notice', `DB loaded from append only file: ${seconds} seconds`);
   return 'loaded';
+}
+
+/** Whether there is an AOF to load: a manifest, or a single-file AOF of Redis before 7.0. */
+export function aofOnDisk(config: ConfigStore): boolean {
+  const fileName = config.get('appendfilename')!;
+  const dir = path.join(config.get('dir')!, config.get('appenddirname')!);
+  return (
+    fs.existsSync(path.join(dir, manifestFileName(fileName))) ||
+    fs.existsSync(path.join(config.get('dir')!, fileName))
+  );
 }
 
 /**

@@ -28,11 +28,15 @@ export function createDumpPayload(
   return bytes.latin1Slice(0, bytes.length);
 }
 
-/** Whether the payload's version is one Kvik reads and its checksum is right. */
-export function verifyDumpPayload(bytes: Buffer): boolean {
+/**
+ * Whether the payload's version is one Kvik reads and its checksum is right (not checked with
+ * `checkCrc` false: DEBUG SET-SKIP-CHECKSUM-VALIDATION).
+ */
+export function verifyDumpPayload(bytes: Buffer, checkCrc = true): boolean {
   if (bytes.length < FOOTER_BYTES) return false;
   const footer = bytes.length - FOOTER_BYTES;
   if (bytes.readUInt16LE(footer) > RDB_VERSION) return false;
+  if (!checkCrc) return true;
   return crc64(bytes, 0, bytes.length - 8) === bytes.readBigUInt64LE(footer + 2);
 }
 

@@ -8,8 +8,15 @@ import type { PersistenceService, ShutdownMode } from '../dispatch/services.js';
 import { ReplyError } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import { AppendOnlyFile } from './aof.js';
+import { aofOnDisk } from './aof-load.js';
 import { RdbPersistence } from './save.js';
-import { loadDataFromDisk, loadRdbFile, type LoadTarget } from './startup-load.js';
+import {
+  loadAppendOnly,
+  loadDataFromDisk,
+  loadRdbFile,
+  StartupLoadError,
+  type LoadTarget,
+} from './startup-load.js';
 
 export class Persistence implements PersistenceService {
   readonly rdb: RdbPersistence;
@@ -142,6 +149,32 @@ export class Persistence implements PersistenceService {
       return Err.reloadFailed;
     }
     this.host.log('notice', 'DB reloaded by DEBUG RELOAD');
+    return null;
+  }
+
+  /**
+   * DEBUG LOADAOF: what the AOF was fed written out, the keyspace and functions emptied, the AOF
+   * loaded again. Loading replays writes that are in the AOF already: they are not fed to it
+   * again. An error reply text, or null. Redis exits when the AOF cannot be loaded; the error
+   * is replied here instead, with the keyspace left as much as was loaded (or untouched, when
+   * there is no AOF at all).
+   */
+  reloadAof(): string | null {
+    const target = this.host;
+    // Nothing is emptied when there is nothing to load.
+    if (!aofOnDisk(target.config)) return Err.aofLoadFailed;
+    if (this.aof.enabled) this.aof.flush();
+    target.keyspace.flushAll();
+    target.installFunctions([]);
+    try {
+      target.withoutPropagation(() => loadAppendOnly(target));
+    } catch (err) {
+      if (!(err instanceof StartupLoadError)) throw err;
+      target.log('warning', err.message);
+      return Err.aofLoadFailed;
+    }
+    target.keyspace.dirty = 0;
+    target.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
     return null;
   }
 

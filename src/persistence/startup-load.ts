@@ -9,7 +9,7 @@ import { CommandContext } from '../dispatch/context.js';
 import type { Gate } from '../dispatch/gate.js';
 import type { ServerServices } from '../dispatch/services.js';
 import { ReplyWriter, type ErrorSink } from '../resp/reply.js';
-import { AofLoadError, loadAof, type AofLoadHost } from './aof-load.js';
+import { AofLoadError, loadAof, type AofLoadHost, type AofLoadOutcome } from './aof-load.js';
 import { encodingLimits, loadRdb, RdbLoadError } from './rdb-load.js';
 import type { PersistenceHost, RdbPersistence } from './save.js';
 
@@ -20,6 +20,8 @@ export interface LoadTarget extends PersistenceHost {
   readonly services: ServerServices & ErrorSink;
   readonly gate: Gate;
   installFunctions(codes: string[]): void;
+  /** Runs `load` with the writes it replays kept out of the propagation stream. */
+  withoutPropagation(load: () => void): void;
 }
 
 export function loadDataFromDisk(target: LoadTarget, rdb: RdbPersistence): void {
@@ -46,7 +48,7 @@ export function loadRdbFile(
       limits: encodingLimits(target.config),
       now: target.keyspace.clock.now(),
       keepExpired: false,
-      checksum: target.config.boolValue('rdbchecksum'),
+      checksum: target.config.boolValue('rdbchecksum') && !target.debug.skipChecksumValidation,
     });
     target.installFunctions(result.functions);
     rdb.lastLoadKeysLoaded = result.keys;
@@ -73,7 +75,8 @@ export function loadRdbFile(
   return true;
 }
 
-function loadAppendOnly(target: LoadTarget): void {
+/** Loads the AOF (manifest, base and incremental files) into the keyspace. */
+export function loadAppendOnly(target: LoadTarget): AofLoadOutcome {
   const client = new ClientState(0, '', '', target.keyspace.clock.now(), true);
   client.authenticated = true;
   const ctx = new CommandContext(client, new ReplyWriter(target.services), target.services);
@@ -93,7 +96,7 @@ function loadAppendOnly(target: LoadTarget): void {
     },
   };
   try {
-    loadAof(host);
+    return loadAof(host);
   } catch (err) {
     if (err instanceof AofLoadError) throw new StartupLoadError(err.message);
     throw err;

@@ -22,10 +22,10 @@ export function dumpLibraries(codes: readonly string[], compress: boolean): stri
   return bytes.latin1Slice(0, bytes.length);
 }
 
-/** The libraries' codes in a payload, or null when its version or checksum is wrong. */
-export function parseDump(payload: string): string[] | null {
+/** The libraries' codes in a payload, or null when its version or checksum (if checked) is wrong. */
+export function parseDump(payload: string, checkCrc: boolean): string[] | null {
   const bytes = Buffer.from(payload, 'latin1');
-  if (!verifyDumpPayload(bytes)) return null;
+  if (!verifyDumpPayload(bytes, checkCrc)) return null;
   const dec = new RdbDecoder(bytes, bytes.length - FOOTER_BYTES);
   const codes: string[] = [];
   try {

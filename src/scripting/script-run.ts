@@ -126,7 +126,9 @@ export class ScriptRun implements ScriptHost {
     ) {
       return 'ERR Wrong number of args calling Redis command from script';
     }
-    if (command.flags.has('noscript')) return 'ERR This Redis command is not allowed from script';
+    if (command.flags.has('noscript') && !this.caller.server.debug.allowNoscriptInScripts) {
+      return 'ERR This Redis command is not allowed from script';
+    }
     // The script runs its commands with the permissions of the user who called it.
     if (!this.caller.client.aclUser.unrestricted) {
       const denial = this.caller.server.aclDenied(this.caller, command, argv, 'lua');

@@ -22,6 +22,8 @@ export class Propagation {
   private readonly pendingDbs: number[] = [];
   private readonly pendingArgvs: (string[] | null)[] = [];
   private pendingCount = 0;
+  /** Inside muted(): writes are not sent. */
+  private muteDepth = 0;
 
   subscribe(listener: PropagationListener): () => void {
     this.listeners.push(listener);
@@ -32,11 +34,25 @@ export class Propagation {
   }
 
   emit(dbId: number, argv: string[]): void {
+    if (this.muteDepth > 0) return;
     if (this.unitDepth > 0) {
       this.pendingDbs[this.pendingCount] = dbId;
       this.pendingArgvs[this.pendingCount++] = argv;
     } else {
       this.send(dbId, argv);
+    }
+  }
+
+  /**
+   * Runs `run` with its writes kept out of the stream: a dataset being loaded (DEBUG LOADAOF)
+   * replays writes that are already where they came from.
+   */
+  muted(run: () => void): void {
+    this.muteDepth++;
+    try {
+      run();
+    } finally {
+      this.muteDepth--;
     }
   }
 

@@ -103,7 +103,13 @@ export class KvikServer implements ServerServices {
   /** SLOWLOG, LATENCY's events and MONITOR. */
   readonly observability = new Observability(this.config, () => this.gate);
   readonly outputLimits = new OutputBufferLimiter(this.config);
-  readonly debug: DebugSettings = { activeExpire: true, quicklistPackedThreshold: 1 << 30 };
+  readonly debug: DebugSettings = {
+    activeExpire: true,
+    quicklistPackedThreshold: 1 << 30,
+    skipChecksumValidation: false,
+    pauseCron: false,
+    allowNoscriptInScripts: false,
+  };
   readonly blocking: BlockingService;
   readonly pubsub = new PubSubHub((client) => this.connections.get(client.id));
   private readonly notifier = new KeyspaceNotifier(this.pubsub);
@@ -273,6 +279,7 @@ export class KvikServer implements ServerServices {
           }
         },
         log: (level, message) => this.log(level, message),
+        withoutPropagation: (load) => this.propagation.muted(load),
         flushReplies: () => this.flushPendingOutput(),
         commandsExecuted: () => this.stats.totalCommandsProcessed,
       },
@@ -677,6 +684,7 @@ export class KvikServer implements ServerServices {
    * INFO's instantaneous metrics, dynamic hz.
    */
   private serverCron(): void {
+    if (this.debug.pauseCron) return;
     // The slow expire cycle takes its share of the cron period (25%, more with more effort).
     // Not while a busy script is suspended: its keys must not change under it.
     if (this.debug.activeExpire && !this.scripting.busy) {

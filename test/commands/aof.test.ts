@@ -189,6 +189,38 @@ describe('the append-only file', () => {
     assert.deepEqual(differences(before, describeKeyspace(b.server.server.keyspace)), []);
   });
 
+  it('DEBUG LOADAOF empties the dataset and loads it back from the AOF, without appending it again', async () => {
+    const dir = newDir();
+    const a = await open(dir);
+    for (const command of everyTypeCommands(Date.now() + 3_600_000)) await a.call(...command);
+    await a.call('SET', 'counter', '1');
+    await a.call('INCR', 'counter');
+    const before = describeKeyspace(a.server.server.keyspace, false);
+    const digest = await a.call('DEBUG', 'DIGEST');
+    const incr = join(aofDir(dir), 'appendonly.aof.1.incr.aof');
+    const size = statSync(incr).size;
+    assert.equal(await a.call('DEBUG', 'LOADAOF'), '+OK\r\n');
+    assert.deepEqual(differences(before, describeKeyspace(a.server.server.keyspace, false)), []);
+    assert.equal(await a.call('DEBUG', 'DIGEST'), digest);
+    // The replayed writes were not fed to the AOF a second time; new writes still are.
+    await a.call('PING');
+    assert.equal(statSync(incr).size, size);
+    await a.call('INCR', 'counter');
+    assert.equal(await a.call('DEBUG', 'LOADAOF'), '+OK\r\n');
+    assert.equal(await a.call('GET', 'counter'), '$1\r\n3\r\n');
+  });
+
+  it('DEBUG LOADAOF without an AOF on disk replies an error and keeps the dataset', async () => {
+    const dir = newDir();
+    const a = await open(dir, { appendonly: 'no' });
+    await a.call('SET', 'k', 'v');
+    assert.equal(
+      await a.call('DEBUG', 'LOADAOF'),
+      '-ERR Error trying to load the append only file\r\n',
+    );
+    assert.equal(await a.call('GET', 'k'), '$1\r\nv\r\n');
+  });
+
   it('CONFIG SET appendonly yes makes the first base with a rewrite; the AOF base may be commands', async () => {
     const dir = newDir();
     const a = await open(dir, { appendonly: 'no', 'aof-use-rdb-preamble': 'no' });

@@ -159,6 +159,47 @@ describe('DEBUG against redis-server', () => {
     ]);
   });
 
+  it('DEBUG SET-SKIP-CHECKSUM-VALIDATION lets RESTORE take a payload with a wrong checksum', async () => {
+    const pair = await env.pair();
+    await pair.same('SET', 'k', 'value');
+    const { redis } = await pair.both('DUMP', 'k');
+    const payload = Buffer.from(/^\$\d+\r\n([\s\S]*)\r\n$/.exec(redis)![1], 'latin1');
+    payload[payload.length - 1] ^= 0xff;
+    const bad = payload.toString('latin1');
+    await pair.sameAll([
+      ['RESTORE', 'copy', '0', bad],
+      ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '1'],
+      ['RESTORE', 'copy', '0', bad],
+      ['GET', 'copy'],
+      ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '0'],
+      ['RESTORE', 'copy', '0', bad, 'REPLACE'],
+    ]);
+  });
+
+  it('DEBUG PAUSE-CRON stops active expiry until it is switched off', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['DEBUG', 'PAUSE-CRON', '1'],
+      ['SET', 'k', 'v', 'PX', '20'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Still stored (DBSIZE counts keys not yet removed), though expired for readers.
+    await pair.sameAll([['DBSIZE'], ['DEBUG', 'PAUSE-CRON', '0']]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pair.same('DBSIZE');
+  });
+
+  it('DEBUG SET-DISABLE-DENY-SCRIPTS lets scripts call commands flagged noscript', async () => {
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['EVAL', "return redis.call('client', 'kill', 'id', '1000000')", '0'],
+      ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '1'],
+      ['EVAL', "return redis.call('client', 'kill', 'id', '1000000')", '0'],
+      ['DEBUG', 'SET-DISABLE-DENY-SCRIPTS', '0'],
+      ['EVAL', "return redis.call('client', 'kill', 'id', '1000000')", '0'],
+    ]);
+  });
+
   it('DEBUG POPULATE creates the keys Redis creates', async () => {
     const pair = await env.pair();
     await pair.sameAll([
