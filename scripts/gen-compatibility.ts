@@ -142,6 +142,15 @@ const DIFFERENCES: Difference[] = [
       'Redis does for a library it cannot load (once enable-module-command allows them).',
   },
   {
+    title: 'Listening is asynchronous',
+    commands: ['config|set'],
+    text:
+      'Node binds sockets asynchronously, so CONFIG SET port, tls-port or bind replies before the ' +
+      'new listeners are open: where Redis replies "Unable to listen on this port", Kvik\'s reply ' +
+      'is OK, then the bind fails, a warning is logged, and the parameters return to the values ' +
+      'the server still listens with.',
+  },
+  {
     title: 'Latency events',
     commands: ['latency|latest', 'latency|history', 'latency|graph', 'latency|doctor'],
     text:

@@ -162,7 +162,12 @@ export class Listeners {
     const [oldPort, oldTlsPort, oldBind] = [this.boundPort, this.boundTlsPort, this.boundBind];
     try {
       await this.open(which);
-    } catch {
+    } catch (err) {
+      this.log(
+        'warning',
+        `Unable to listen on the new port or address (${(err as Error).message}): ` +
+          'port, tls-port and bind keep the values the server listens with',
+      );
       this.listeners.push(...previous);
       this.config.load('port', String(oldPort));
       this.config.load('tls-port', String(oldTlsPort));

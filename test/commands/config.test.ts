@@ -80,6 +80,28 @@ describe('CONFIG SET takes effect at once', () => {
     client.close();
   });
 
+  it('port already in use keeps the listeners and puts the value back', async () => {
+    const h = await harness();
+    const oldPort = h.server.port;
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const usedPort = (taken.address() as net.AddressInfo).port;
+    try {
+      assert.equal(await h.call('CONFIG', 'SET', 'port', String(usedPort)), '+OK\r\n');
+      await tick(100);
+      const port = String(oldPort);
+      assert.equal(
+        await h.call('CONFIG', 'GET', 'port'),
+        `*2\r\n$4\r\nport\r\n$${port.length}\r\n${port}\r\n`,
+      );
+      const client = await RawClient.connect(oldPort);
+      assert.equal(await client.call('PING'), '+PONG\r\n');
+      client.close();
+    } finally {
+      taken.close();
+    }
+  });
+
   it('timeout closes clients idle for longer', async () => {
     const h = await harness();
     const idle = await RawClient.connect(h.server.port);
