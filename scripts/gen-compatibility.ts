@@ -167,8 +167,7 @@ const DIFFERENCES: Difference[] = [
       'from an incremental walk inside the server process (a key about to change is copied ' +
       "first), a few milliseconds per event-loop turn: INFO's fork and copy-on-write fields " +
       '(current_fork_perc, rdb_last_cow_size ...) stay 0. An AOF base in command form ' +
-      '(aof-use-rdb-preamble no) holds streams as RESTORE of their DUMP payload. DEBUG RELOAD ' +
-      'MERGE is accepted but a key already present still fails the load. A server embedded with ' +
+      '(aof-use-rdb-preamble no) holds streams as RESTORE of their DUMP payload. A server embedded with ' +
       'startServer has no save rules unless given some, and loads from disk only when given a dir. ' +
       "DEBUG HTSTATS and HTSTATS-KEY describe Kvik's open-addressed tables in Redis's lines (the " +
       'keys sharing a home position count as a chain; no rehashing table ever shows), DEBUG ' +

@@ -119,13 +119,13 @@ export const debug = defineCommand({
 
 /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load the RDB file again. */
 function reload(ctx: CommandContext, argv: string[]): void {
-  const options = { save: true, flush: true };
+  const options = { save: true, flush: true, merge: false };
   for (const arg of argv.slice(2)) {
     const option = arg.toLowerCase();
     if (option === 'nosave') options.save = false;
     else if (option === 'noflush') options.flush = false;
-    // MERGE is accepted; a key already present still fails the load (duplicates are refused).
-    else if (option !== 'merge') return ctx.reply.error(Err.reloadOptions);
+    else if (option === 'merge') options.merge = true;
+    else return ctx.reply.error(Err.reloadOptions);
   }
   const error = ctx.server.persistence.reload(options);
   if (error !== null) ctx.reply.error(error);

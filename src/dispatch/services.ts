@@ -213,7 +213,7 @@ export interface PersistenceService {
   /** FLUSHALL emptied the keyspace: a background save stops, save rules save at once. */
   flushedAll(): void;
   /** DEBUG RELOAD: save (unless NOSAVE), empty (unless NOFLUSH), load; an error text or null. */
-  reload(options: { save: boolean; flush: boolean }): string | null;
+  reload(options: { save: boolean; flush: boolean; merge: boolean }): string | null;
   /** DEBUG LOADAOF: flush the AOF, empty, load it again; an error text or null. */
   reloadAof(): string | null;
 }

@@ -31,6 +31,8 @@ export interface LoadOptions {
   keepExpired: boolean;
   /** Verify the CRC64 at the end (rdbchecksum). */
   checksum?: boolean;
+  /** A key already in the keyspace is replaced by the file's (DEBUG RELOAD MERGE), not an error. */
+  replaceExisting?: boolean;
 }
 
 export interface LoadResult {
@@ -226,10 +228,19 @@ function loadRecords(
       // DEBUG RELOAD MERGE can load while a background save walks this dictionary.
       keyspace.copyOnWrite?.entryChanging(db.dict, key);
       slot = db.dict.add(key, value, stamp);
+      if (slot < 0 && options.replaceExisting) {
+        slot = db.dict.set(key, value);
+        db.dict.setMetaAt(slot, stamp);
+        keyspace.copyOnWrite?.expiryChanging(db.expires, key);
+        db.expires.delete(key);
+      }
       if (slot < 0) dec.fail(`Duplicated key '${key}' in DB ${db.id} found in RDB file`, opAt);
     }
     db.dict.setWeightAt(slot, keyBytes(key, value));
-    if (when !== -1) db.expires.set(key, when);
+    if (when !== -1) {
+      keyspace.copyOnWrite?.expiryChanging(db.expires, key);
+      db.expires.set(key, when);
+    }
     result.keys++;
   }
 }

@@ -15,6 +15,7 @@ import {
   loadDataFromDisk,
   loadRdbFile,
   StartupLoadError,
+  type LoadMerge,
   type LoadTarget,
 } from './startup-load.js';
 
@@ -132,9 +133,10 @@ export class Persistence implements PersistenceService {
 
   /**
    * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the keyspace, load the file again. An
-   * error reply text, or null.
+   * error reply text, or null. Without the flush, what the file holds that is already there
+   * fails the load, or with MERGE replaces it.
    */
-  reload(options: { save: boolean; flush: boolean }): string | null {
+  reload(options: { save: boolean; flush: boolean; merge: boolean }): string | null {
     const target = this.host;
     if (options.save && !this.rdb.saveNow()) return Err.generic;
     if (options.flush) {
@@ -143,7 +145,10 @@ export class Persistence implements PersistenceService {
     }
     try {
       if (!fs.existsSync(this.rdb.filePath)) return Err.reloadFailed;
-      loadRdbFile(target, this.rdb, this.rdb.filePath);
+      const merge: LoadMerge | undefined = options.flush
+        ? undefined
+        : { replaceKeys: options.merge, functions: options.merge ? 'replace' : 'append' };
+      loadRdbFile(target, this.rdb, this.rdb.filePath, merge);
     } catch (err) {
       this.host.log('warning', (err as Error).message);
       return Err.reloadFailed;

@@ -11,6 +11,7 @@ import type { ServerServices } from '../dispatch/services.js';
 import { ReplyWriter, type ErrorSink } from '../resp/reply.js';
 import { AofLoadError, loadAof, type AofLoadHost, type AofLoadOutcome } from './aof-load.js';
 import { encodingLimits, loadRdb, RdbLoadError } from './rdb-load.js';
+import type { RestorePolicy } from '../scripting/function-libraries.js';
 import type { PersistenceHost, RdbPersistence } from './save.js';
 
 export class StartupLoadError extends Error {}
@@ -19,7 +20,8 @@ export class StartupLoadError extends Error {}
 export interface LoadTarget extends PersistenceHost {
   readonly services: ServerServices & ErrorSink;
   readonly gate: Gate;
-  installFunctions(codes: string[]): void;
+  /** Installs the function libraries a file holds: an error text (a library clash), or null. */
+  installFunctions(codes: string[], policy?: RestorePolicy): string | null;
   /** Runs `load` with the writes it replays kept out of the propagation stream. */
   withoutPropagation(load: () => void): void;
 }
@@ -29,11 +31,23 @@ export function loadDataFromDisk(target: LoadTarget, rdb: RdbPersistence): void 
   else loadRdbFile(target, rdb, rdb.filePath);
 }
 
+/**
+ * How DEBUG RELOAD NOFLUSH loads into a keyspace that is not empty: with MERGE, keys and function
+ * libraries already there are replaced; without, they fail the load.
+ */
+export interface LoadMerge {
+  replaceKeys: boolean;
+  functions: RestorePolicy;
+}
+
+const INTO_EMPTY: LoadMerge = { replaceKeys: false, functions: 'flush' };
+
 /** Loads an RDB file into the (empty) keyspace; false when the file does not exist. */
 export function loadRdbFile(
-  target: PersistenceHost & { installFunctions(codes: string[]): void },
+  target: PersistenceHost & Pick<LoadTarget, 'installFunctions'>,
   rdb: RdbPersistence,
   file: string,
+  merge: LoadMerge = INTO_EMPTY,
 ): boolean {
   let bytes: Buffer;
   try {
@@ -49,8 +63,10 @@ export function loadRdbFile(
       now: target.keyspace.clock.now(),
       keepExpired: false,
       checksum: target.config.boolValue('rdbchecksum') && !target.debug.skipChecksumValidation,
+      replaceExisting: merge.replaceKeys,
     });
-    target.installFunctions(result.functions);
+    const clash = target.installFunctions(result.functions, merge.functions);
+    if (clash !== null) throw new StartupLoadError(`Fatal error loading the DB: ${clash}`);
     rdb.lastLoadKeysLoaded = result.keys;
     rdb.lastLoadKeysExpired = result.expired;
     const version = result.aux.get('redis-ver');
@@ -61,9 +77,12 @@ export function loadRdbFile(
     );
   } catch (err) {
     if (!(err instanceof RdbLoadError)) throw err;
-    for (const db of target.keyspace.dbs) {
-      db.dict.clear();
-      db.expires.clear();
+    // Into an empty keyspace nothing is left half-loaded; DEBUG RELOAD NOFLUSH keeps what it had.
+    if (merge === INTO_EMPTY) {
+      for (const db of target.keyspace.dbs) {
+        db.dict.clear();
+        db.expires.clear();
+      }
     }
     throw new StartupLoadError(
       `Short read or OOM loading DB. Unrecoverable error, aborting now. ` +
@@ -84,7 +103,7 @@ export function loadAppendOnly(target: LoadTarget): AofLoadOutcome {
     keyspace: target.keyspace,
     config: target.config,
     log: (level, message) => target.log(level, message),
-    installFunctions: (codes) => target.installFunctions(codes),
+    installFunctions: (codes) => void target.installFunctions(codes),
     execute: (argv) => {
       target.gate.execute(ctx, argv);
       ctx.reply.take();

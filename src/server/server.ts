@@ -273,10 +273,14 @@ export class KvikServer implements ServerServices {
         services: this,
         gate: this.gate,
         libraryCodes: () => this.scripting.libraryCodes(),
-        installFunctions: (codes) => {
-          if (codes.length > 0 || this.scripting.libraryCodes().length > 0) {
-            this.scripting.functions.restore(codes, 'flush');
+        installFunctions: (codes, policy = 'flush') => {
+          if (
+            codes.length === 0 &&
+            (policy !== 'flush' || this.scripting.libraryCodes().length === 0)
+          ) {
+            return null;
           }
+          return this.scripting.functions.restore(codes, policy);
         },
         log: (level, message) => this.log(level, message),
         withoutPropagation: (load) => this.propagation.muted(load),

@@ -66,4 +66,28 @@ describe('persistence commands', () => {
       ['SHUTDOWN', 'ABORT'],
     ]);
   });
+
+  it('DEBUG RELOAD NOFLUSH fails on what is already there, and MERGE replaces it, as redis-server', async () => {
+    const library = (name: string) =>
+      `#!lua name=${name}\nredis.register_function('${name}', function() return '${name}' end)`;
+    const pair = await env.pair();
+    await pair.sameAll([
+      ['FUNCTION', 'FLUSH'],
+      ['SET', 'x', '1'],
+      ['FUNCTION', 'LOAD', library('one')],
+      ['SAVE'],
+      // The library and the key of the file are both already there.
+      ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH'],
+      ['SET', 'x', 'changed'],
+      ['SET', 'only-in-memory', 'v'],
+      ['FUNCTION', 'LOAD', library('two')],
+      ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'],
+      ['GET', 'x'],
+      ['GET', 'only-in-memory'],
+      ['FCALL', 'one', '0'],
+      ['FCALL', 'two', '0'],
+      ['DBSIZE'],
+      ['FUNCTION', 'FLUSH'],
+    ]);
+  });
 });
