@@ -118,6 +118,24 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
 }
 
+/**
+ * The commands Redis 7.0 flags may_replicate: not writes, yet they may write or propagate, so
+ * CLIENT PAUSE WRITE holds them and read-only scripts may not call them. Redis 7.0's COMMAND INFO
+ * does not show that flag, so the declarations do not carry it.
+ */
+const MAY_REPLICATE: ReadonlySet<string> = new Set([
+  'eval',
+  'evalsha',
+  'fcall',
+  'publish',
+  'spublish',
+  'pfcount',
+]);
+
+export function mayReplicate(name: string): boolean {
+  return MAY_REPLICATE.has(name);
+}
+
 export function defineCommand(spec: CommandSpec): CommandSpec {
   return spec;
 }

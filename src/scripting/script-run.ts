@@ -7,6 +7,7 @@ import { CommandContext } from '../dispatch/context.js';
 import { Err } from '../dispatch/errors.js';
 import type { ServerServices } from '../dispatch/services.js';
 import type { Command } from '../dispatch/table.js';
+import { mayReplicate } from '../dispatch/command.js';
 import { ReplyWriter, type ErrorSink } from '../resp/reply.js';
 import { ScriptError, type ScriptHost } from './script-vm.js';
 
@@ -134,7 +135,8 @@ export class ScriptRun implements ScriptHost {
       const denial = this.caller.server.aclDenied(this.caller, command, argv, 'lua');
       if (denial !== null) return Err.nopermInScript[denial.reason];
     }
-    if (command.isWrite && this.options.readOnly) {
+    // Commands that may replicate (PUBLISH ...) count as writes here, as in Redis.
+    if (this.options.readOnly && (command.isWrite || mayReplicate(command.name))) {
       return 'ERR Write commands are not allowed from read-only scripts.';
     }
     // Past maxmemory when the script started, its first write may not grow memory; later ones

@@ -7,19 +7,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import type { CommandContext } from '../dispatch/context.js';
 import type { PauseState } from '../dispatch/services.js';
 import type { Command } from '../dispatch/table.js';
-
-/**
- * The commands Redis 7.0 flags may_replicate: not writes, yet they may write or propagate, so
- * CLIENT PAUSE WRITE holds them. Its COMMAND INFO does not show that flag, nor do our declarations.
- */
-const MAY_REPLICATE: ReadonlySet<string> = new Set([
-  'eval',
-  'evalsha',
-  'fcall',
-  'publish',
-  'spublish',
-  'pfcount',
-]);
+import { mayReplicate } from '../dispatch/command.js';
 
 /** A client whose command a pause holds: it runs that command again when the pause ends. */
 export interface HeldClient {
@@ -91,7 +79,7 @@ export class ClientPause {
   /** CLIENT PAUSE WRITE holds writes and commands that may write, unless a script says it won't. */
   private mayWrite(command: Command, argv: readonly string[]): boolean {
     if (command.isWrite) return true;
-    return MAY_REPLICATE.has(command.name) && !this.declaresNoWrites(command.name, argv);
+    return mayReplicate(command.name) && !this.declaresNoWrites(command.name, argv);
   }
 
   private resumeHeld(): void {

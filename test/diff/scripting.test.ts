@@ -409,6 +409,9 @@ describe('Lua scripting against redis-server', () => {
       ['EVAL_RO', '#!lua flags=no-writes\nreturn 1', '0'],
       ['EVAL_RO', "return redis.call('set', 'x', 1)", '0'],
       ['EVAL_RO', "return redis.call('get', 'x')", '0'],
+      ['EVAL_RO', "return redis.call('publish', 'ch', 'msg')", '0'],
+      ['EVAL_RO', "return redis.call('pfcount', 'hll')", '0'],
+      ['EVAL', "#!lua flags=no-writes\nreturn redis.call('publish', 'ch', 'msg')", '0'],
     ]);
   });
 
