@@ -203,9 +203,14 @@ export class Scripting {
     return this.scripts.has(lowerSha(sha));
   }
 
+  /**
+   * SCRIPT FLUSH: the cached scripts go, with the Lua state they ran in, as Redis resets its
+   * scripting engine (settings a script changed, such as cjson's, return to their defaults).
+   */
   flush(): void {
-    for (const script of this.scripts.values()) this.evalVM?.release(script.ref);
     this.scripts.clear();
+    this.evalVM?.dispose();
+    this.evalVM = null;
   }
 
   /** EVAL, EVALSHA and their _RO forms: argv is [command, script or sha, numkeys, ...]. */

@@ -365,6 +365,41 @@ describe('Lua scripting against redis-server', () => {
     await sameScripts(pair, LIBRARIES);
   });
 
+  it("cjson's settings change its encoding until SCRIPT FLUSH, as in Redis", async () => {
+    const pair = await env.pair();
+    const nested = '{a={b={c=1}}}';
+    await sameScripts(pair, [
+      'return {cjson.encode_max_depth(), cjson.decode_max_depth(), cjson.encode_number_precision()}',
+      'return {cjson.encode_sparse_array()}',
+      `return cjson.encode_max_depth(2)`,
+      `return cjson.encode(${nested})`,
+      `return cjson.encode({a={}})`,
+      'return cjson.decode_max_depth(1)',
+      'return cjson.decode(\'{"a":[1]}\')',
+      "return cjson.decode('[1]')",
+      'return cjson.encode_number_precision(3)',
+      'return cjson.encode({3.14159, 100000})',
+      'return {cjson.encode_sparse_array(true)}',
+      'return cjson.encode({[1]=1, [20]=2})',
+      "return {cjson.encode_sparse_array('off', 0)}",
+      'return cjson.encode({[1]=1, [20]=2})',
+      "return cjson.encode_invalid_numbers('null')",
+      'return cjson.encode({0/0, 1/0})',
+      'return tostring(cjson.encode_keep_buffer(false))',
+      'return cjson.encode_max_depth(0)',
+      "return cjson.encode_max_depth('x')",
+      'return cjson.encode_max_depth(1, 2)',
+      'return cjson.encode_number_precision(15)',
+      "return cjson.encode_keep_buffer('maybe')",
+      'return cjson.encode_keep_buffer({})',
+    ]);
+    await pair.same('SCRIPT', 'FLUSH');
+    await sameScripts(pair, [
+      'return {cjson.encode_max_depth(), cjson.encode_number_precision()}',
+      `return cjson.encode(${nested})`,
+    ]);
+  });
+
   it('scripts see the Lua 5.1 behaviour and the redis API they rely on', async () => {
     const pair = await env.pair();
     await sameScripts(pair, LUA51);

@@ -21,11 +21,20 @@ for c = 0, 31 do
   if not ESCAPES[ch] then ESCAPES[ch] = format('\\u%04x', c) end
 end
 
+-- The settings of lua-cjson's configuration functions, kept for the life of the Lua state.
+local cfg = {
+  encode_max_depth = 1000, decode_max_depth = 1000, encode_number_precision = 14,
+  encode_sparse_convert = false, encode_sparse_ratio = 2, encode_sparse_safe = 10,
+  encode_keep_buffer = true, encode_invalid_numbers = false,
+}
+
 local function number_text(n)
   if n ~= n or n == huge or n == -huge then
-    error('Cannot serialise number: must not be NaN or Inf', 0)
+    local invalid = cfg.encode_invalid_numbers
+    if invalid == 'null' then return 'null' end
+    if not invalid then error('Cannot serialise number: must not be NaN or Inf', 0) end
   end
-  return format('%.14g', n)
+  return format('%.' .. cfg.encode_number_precision .. 'g', n)
 end
 
 local function array_length(t)
@@ -38,13 +47,17 @@ local function array_length(t)
       return -1
     end
   end
-  if max > items * 2 and max > 10 then error('Cannot serialise table: excessively sparse array', 0) end
+  local ratio = cfg.encode_sparse_ratio
+  if ratio > 0 and max > items * ratio and max > cfg.encode_sparse_safe then
+    if not cfg.encode_sparse_convert then error('Cannot serialise table: excessively sparse array', 0) end
+    return -1
+  end
   return max
 end
 
 local encode_value
 local function encode_table(t, depth, out)
-  if depth > 1000 then error(format('Cannot serialise, excessive nesting (%d)', depth), 0) end
+  if depth > cfg.encode_max_depth then error(format('Cannot serialise, excessive nesting (%d)', depth), 0) end
   local length = array_length(t)
   if length > 0 then
     out[#out + 1] = '['
@@ -191,7 +204,7 @@ function Decoder:value(kind, value, at)
   if kind == 'string' or kind == 'number' or kind == 'value' then return value end
   if kind == '{' or kind == '[' then
     self.depth = self.depth + 1
-    if self.depth > 1000 then error(format('Found too many nested data structures (%d) at character %d', self.depth, at), 0) end
+    if self.depth > cfg.decode_max_depth then error(format('Found too many nested data structures (%d) at character %d', self.depth, at), 0) end
     local t = {}
     if kind == '{' then
       local k, v, a = self:token()
@@ -243,13 +256,75 @@ function cjson.decode(...)
   return result
 end
 
--- The settings functions answer with lua-cjson's defaults.
-function cjson.encode_sparse_array() return false, 2, 10 end
-function cjson.encode_max_depth() return 1000 end
-function cjson.decode_max_depth() return 1000 end
-function cjson.encode_number_precision() return 14 end
-function cjson.encode_keep_buffer() return true end
-function cjson.encode_invalid_numbers() return false end
+-- The configuration functions: each sets what it is given (nil leaves a setting) and returns the
+-- settings, with lua-cjson's argument checks and messages.
+local function check_count(name, most, ...)
+  if select('#', ...) > most then
+    error(format("bad argument #%d to '%s' (found too many arguments)", most + 1, name), 0)
+  end
+end
+
+local function integer_option(name, index, value, key, min, max)
+  if value ~= nil then
+    local n = tonumber(value)
+    if n == nil then
+      error(format("bad argument #%d to '%s' (number expected, got %s)", index, name, type(value)), 0)
+    end
+    n = n < 0 and -floor(-n) or floor(n)
+    -- lua-cjson names argument #1 whichever argument is out of range.
+    if n < min or n > max then
+      error(format("bad argument #1 to '%s' (expected integer between %d and %d)", name, min, max), 0)
+    end
+    cfg[key] = n
+  end
+  return cfg[key]
+end
+
+-- An on/off setting (true, false, 'on' or 'off'), with extra named values for some settings.
+local function enum_option(name, index, value, key, extra)
+  if value ~= nil then
+    if type(value) == 'boolean' then
+      cfg[key] = value
+    elseif type(value) == 'string' or type(value) == 'number' then
+      local text = tostring(value)
+      if text == 'on' or text == 'off' then cfg[key] = text == 'on'
+      elseif text == extra then cfg[key] = extra
+      else error(format("bad argument #%d to '%s' (invalid option '%s')", index, name, text), 0) end
+    else
+      error(format("bad argument #%d to '%s' (string expected, got %s)", index, name, type(value)), 0)
+    end
+  end
+  return cfg[key]
+end
+
+function cjson.encode_sparse_array(...)
+  check_count('encode_sparse_array', 3, ...)
+  local convert, ratio, safe = ...
+  return enum_option('encode_sparse_array', 1, convert, 'encode_sparse_convert'),
+    integer_option('encode_sparse_array', 2, ratio, 'encode_sparse_ratio', 0, 2147483647),
+    integer_option('encode_sparse_array', 3, safe, 'encode_sparse_safe', 0, 2147483647)
+end
+function cjson.encode_max_depth(...)
+  check_count('encode_max_depth', 1, ...)
+  return integer_option('encode_max_depth', 1, (...), 'encode_max_depth', 1, 2147483647)
+end
+function cjson.decode_max_depth(...)
+  check_count('decode_max_depth', 1, ...)
+  return integer_option('decode_max_depth', 1, (...), 'decode_max_depth', 1, 2147483647)
+end
+function cjson.encode_number_precision(...)
+  check_count('encode_number_precision', 1, ...)
+  return integer_option('encode_number_precision', 1, (...), 'encode_number_precision', 1, 14)
+end
+function cjson.encode_keep_buffer(...)
+  check_count('encode_keep_buffer', 1, ...)
+  return enum_option('encode_keep_buffer', 1, (...), 'encode_keep_buffer')
+end
+function cjson.encode_invalid_numbers(...)
+  check_count('encode_invalid_numbers', 1, ...)
+  return enum_option('encode_invalid_numbers', 1, (...), 'encode_invalid_numbers', 'null')
+end
+-- Kvik's decoder reads standard JSON numbers only: this setting is reported, not applied.
 function cjson.decode_invalid_numbers() return true end
 function cjson.new() return cjson end
 _G.cjson = cjson
