@@ -30,14 +30,19 @@ function subscriptionCount(ctx: CommandContext, kind: SubscriptionKind): number 
   return subscriptions.channels.size + subscriptions.patterns.size;
 }
 
-/** [subscribe|unsubscribe..., channel (or nil), count]: a push frame in RESP3. */
+/**
+ * [subscribe|unsubscribe..., channel (or nil), count]: a push frame in RESP3, sent even under
+ * CLIENT REPLY OFF, as Redis does.
+ */
 function confirm(ctx: CommandContext, word: string, name: string | null, kind: SubscriptionKind) {
   const reply = ctx.reply;
-  reply.push(3);
-  reply.bulk(word);
-  if (name === null) reply.nullBulk();
-  else reply.bulk(name);
-  reply.integer(subscriptionCount(ctx, kind));
+  reply.pushing(() => {
+    reply.push(3);
+    reply.bulk(word);
+    if (name === null) reply.nullBulk();
+    else reply.bulk(name);
+    reply.integer(subscriptionCount(ctx, kind));
+  });
 }
 
 function subscribeGeneric(ctx: CommandContext, argv: string[], kind: SubscriptionKind): void {

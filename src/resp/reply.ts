@@ -32,6 +32,20 @@ export class ReplyWriter {
 
   constructor(private readonly errors: ErrorSink) {}
 
+  /**
+   * Where the running command's pushed output starts and ends in `out` (pairs of offsets), or
+   * null: CLIENT REPLY OFF and SKIP keep it, as Redis keeps what it writes with CLIENT_PUSHING
+   * (Pub/Sub subscription confirmations). The connection clears it after each command.
+   */
+  pushedRanges: number[] | null = null;
+
+  /** Writes output that CLIENT REPLY OFF and SKIP do not drop. */
+  pushing(write: () => void): void {
+    const start = this.out.length;
+    write();
+    (this.pushedRanges ??= []).push(start, this.out.length);
+  }
+
   /** Takes the pending output, leaving the writer empty. */
   take(): string {
     const out = this.out;

@@ -273,12 +273,21 @@ export class Connection implements ClientView, MonitorClient, LimitedClient {
     }
   }
 
-  /** CLIENT REPLY OFF / SKIP: drop what the command just wrote. */
+  /** CLIENT REPLY OFF / SKIP: drop what the command just wrote, but for what it pushed. */
   private applyReplyMode(before: number): void {
     const state = this.state;
+    const reply = this.reply;
+    const pushed = reply.pushedRanges;
+    if (pushed !== null) reply.pushedRanges = null;
     if (state.replyMode === 'on') return;
     if (state.replyMode === 'off' || state.replyMode === 'skip') {
-      this.reply.out = this.reply.out.slice(0, before);
+      let kept = '';
+      if (pushed !== null) {
+        for (let i = 0; i < pushed.length; i += 2) {
+          if (pushed[i] >= before) kept += reply.out.slice(pushed[i], pushed[i + 1]);
+        }
+      }
+      reply.out = reply.out.slice(0, before) + kept;
       if (state.replyMode === 'skip') state.replyMode = 'on';
     } else {
       state.replyMode = 'skip';

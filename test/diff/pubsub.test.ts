@@ -87,6 +87,34 @@ describe('SUBSCRIBE, UNSUBSCRIBE and PUBLISH against redis-server', () => {
     await subscriber.same('PING');
   });
 
+  for (const protocol of ['2', '3']) {
+    it(`under CLIENT REPLY OFF or SKIP, subscription confirmations still come (RESP${protocol})`, async () => {
+      const pair = await env.pair();
+      const publisher = await connect();
+      // HELLO's reply holds the client's id, which differs between the servers.
+      if (protocol === '3') await pair.both('HELLO', '3');
+      // Nothing is replied to CLIENT REPLY OFF; the confirmations are the first frames read.
+      for (const client of [pair.redis, pair.kvik]) {
+        client.sendRaw('*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n');
+        client.sendRaw('*3\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n');
+        client.sendRaw('*2\r\n$10\r\nPSUBSCRIBE\r\n$2\r\nc*\r\n');
+      }
+      for (let i = 0; i < 3; i++) await sameNext(pair);
+      await publisher.same('PUBLISH', 'a', 'hello');
+      await sameNext(pair);
+      for (const client of [pair.redis, pair.kvik]) {
+        client.sendRaw('*3\r\n$11\r\nUNSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n');
+        client.sendRaw('*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$2\r\nON\r\n');
+        client.sendRaw('*2\r\n$12\r\nPUNSUBSCRIBE\r\n$2\r\nc*\r\n');
+      }
+      // Two unsubscribe confirmations, CLIENT REPLY ON's OK, the last confirmation. A subscribed
+      // RESP2 client may not run CLIENT REPLY: its error is not sent, the reply mode stays off.
+      for (let i = 0; i < (protocol === '3' ? 4 : 3); i++) await sameNext(pair);
+      await pair.same('CLIENT', 'REPLY', 'ON');
+      await pair.same('PING');
+    });
+  }
+
   it('messages and channels are binary safe', async () => {
     const subscriber = await env.pair();
     const publisher = await connect();
