@@ -71,6 +71,7 @@ export interface LuaApi {
   lua_isyieldable(L: LuaPtr): number;
   lua_error(L: LuaPtr): number;
   lua_gettop(L: LuaPtr): number;
+  lua_checkstack(L: LuaPtr, n: number): number;
   lua_settop(L: LuaPtr, idx: number): void;
   lua_pushvalue(L: LuaPtr, idx: number): void;
   lua_rotate(L: LuaPtr, idx: number, n: number): void;

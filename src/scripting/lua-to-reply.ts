@@ -13,6 +13,14 @@ import { IGNORE_STATS } from './reply-to-lua.js';
 
 const INT64_MIN = -9223372036854775808n;
 
+/**
+ * Redis checks for room for 4 more stack slots before it converts each value, within Lua 5.1's
+ * limit of 8000 (LUAI_MAXCSTACK), and replies "reached lua stack limit" past it: a table nested
+ * in itself ends there. Redis's frame holds one slot more than Kvik's (its error handler).
+ */
+const STACK_LIMIT = 8000 - 1;
+const STACK_LIMIT_ERROR = 'ERR reached lua stack limit';
+
 /** Where a script's result goes. */
 export interface LuaReply {
   readonly reply: ReplyWriter;
@@ -22,10 +30,41 @@ export interface LuaReply {
   uncountedErrors: number;
 }
 
-/** Writes the value on top of S as the reply, and pops it. */
+/**
+ * Writes the value on top of S as the reply, and pops it. Arrays are walked with a stack of
+ * their own rather than by recursion, so that arrays nested thousands deep (as deep as Redis
+ * goes, up to its stack limit) do not exhaust JavaScript's call stack.
+ */
 export function writeLuaValue(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
+  // For each array being written, whose table stays on S: its length and next index.
+  const arrays: number[] = [];
+  writeOne(lua, S, out, arrays);
+  while (arrays.length > 0) {
+    const top = arrays.length;
+    const next = arrays[top - 1];
+    if (next > arrays[top - 2]) {
+      arrays.length = top - 2;
+      lua.api.lua_settop(S, -2);
+      continue;
+    }
+    arrays[top - 1] = next + 1;
+    lua.rawGetIndex(S, -1, next);
+    writeOne(lua, S, out, arrays);
+  }
+}
+
+/**
+ * Writes the value on top of S and pops it, except a non-empty array: its header is written
+ * and its table left on S, with its length and first index pushed onto `arrays`.
+ */
+function writeOne(lua: LuaRuntime, S: LuaPtr, out: LuaReply, arrays: number[]): void {
   const reply = out.reply;
   const api = lua.api;
+  if (api.lua_gettop(S) + 4 > STACK_LIMIT) {
+    reply.error(STACK_LIMIT_ERROR);
+    api.lua_settop(S, -2);
+    return;
+  }
   switch (api.lua_type(S, -1)) {
     case 4 /* string */:
       reply.bulk(lua.toString(S, -1));
@@ -41,7 +80,16 @@ export function writeLuaValue(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
       break;
     }
     case 5 /* table */:
-      writeTable(lua, S, out);
+      // A table's conversion pushes its fields: the stack must have room for them.
+      if (api.lua_checkstack(S, 4) === 0) {
+        reply.error(STACK_LIMIT_ERROR);
+      } else {
+        const length = writeTable(lua, S, out);
+        if (length > 0) {
+          arrays.push(length, 1);
+          return;
+        }
+      }
       break;
     default:
       reply.nullBulk();
@@ -77,7 +125,11 @@ function rawField(lua: LuaRuntime, S: LuaPtr, name: string): number {
   return lua.api.lua_rawget(S, -2);
 }
 
-function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
+/**
+ * Writes the table on top, but for an array's elements: returns the array's length (its
+ * header is written), or 0 when the table is written whole.
+ */
+function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): number {
   const api = lua.api;
   const reply = out.reply;
   if (rawField(lua, S, 'err') === 4) {
@@ -88,25 +140,25 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
     api.lua_settop(S, -2);
     reply.error(message, { counted });
     if (!counted) out.uncountedErrors++;
-    return;
+    return 0;
   }
   api.lua_settop(S, -2);
   if (rawField(lua, S, 'ok') === 4) {
     reply.status(lua.toString(S, -1).replace(/[\r\n]/g, ' '));
     api.lua_settop(S, -2);
-    return;
+    return 0;
   }
   api.lua_settop(S, -2);
   if (rawField(lua, S, 'double') === 3) {
     reply.doubleText(formatDouble(api.lua_tonumberx(S, -1, 0)));
     api.lua_settop(S, -2);
-    return;
+    return 0;
   }
   api.lua_settop(S, -2);
   if (rawField(lua, S, 'big_number') === 4) {
     reply.bigNumber(lua.toString(S, -1).replace(/[\r\n]/g, ' '));
     api.lua_settop(S, -2);
-    return;
+    return 0;
   }
   api.lua_settop(S, -2);
   if (rawField(lua, S, 'verbatim_string') === 5) {
@@ -116,7 +168,7 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
     api.lua_settop(S, -3);
     if (format !== null && text !== null) {
       reply.verbatim(text, format);
-      return;
+      return 0;
     }
   } else {
     api.lua_settop(S, -2);
@@ -125,7 +177,7 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
     if (rawField(lua, S, kind) === 5) {
       writeCollection(lua, S, out, kind);
       api.lua_settop(S, -2);
-      return;
+      return 0;
     }
     api.lua_settop(S, -2);
   }
@@ -137,10 +189,7 @@ function writeTable(lua: LuaRuntime, S: LuaPtr, out: LuaReply): void {
   }
   api.lua_settop(S, -2);
   reply.array(count);
-  for (let i = 1; i <= count; i++) {
-    lua.rawGetIndex(S, -1, i);
-    writeLuaValue(lua, S, out);
-  }
+  return count;
 }
 
 /** The map or set table on top: pairs, or keys, in the table's order. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { describe, it } from 'node:test';
 import { useDiffServers, type Command, type DiffPair } from '../helpers/diff.js';
 
@@ -10,6 +11,24 @@ async function resp3(pair: DiffPair): Promise<void> {
 }
 
 /** EVAL of each script with no keys, on both servers. */
+/** The raw bytes a server replies to `command`, up to and including `end`. */
+function rawReply(port: number, command: string, end: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      data += chunk;
+      if (data.endsWith(end)) {
+        socket.destroy();
+        resolve(data);
+      }
+    });
+    socket.on('error', reject);
+    socket.write(command, 'latin1');
+  });
+}
+
 async function sameScripts(pair: DiffPair, scripts: readonly string[]): Promise<void> {
   for (const script of scripts) await pair.same('EVAL', script, '0');
 }
@@ -398,6 +417,23 @@ describe('Lua scripting against redis-server', () => {
       'return {cjson.encode_max_depth(), cjson.encode_number_precision()}',
       `return cjson.encode(${nested})`,
     ]);
+  });
+
+  it('a table nested in itself is written down to the stack limit of Redis, then an error', async () => {
+    const cases = [
+      ['local a = {}; local b = {a}; a[1] = b; return a', '-ERR reached lua stack limit\r\n'],
+      ['local t = {} for i = 1, 7990 do t = {t} end return t', '*0\r\n'],
+    ];
+    for (const [script, end] of cases) {
+      const command = `*3\r\n$4\r\nEVAL\r\n$${script.length}\r\n${script}\r\n$1\r\n0\r\n`;
+      const [redis, kvik] = await Promise.all([
+        rawReply(env.reference.port, command, end),
+        rawReply(env.kvik.port, command, end),
+      ]);
+      assert.ok(kvik === redis, `reply to ${script} (${kvik.length} bytes, Redis ${redis.length})`);
+    }
+    const pair = await env.pair();
+    await pair.same('PING');
   });
 
   it('scripts see the Lua 5.1 behaviour and the redis API they rely on', async () => {
