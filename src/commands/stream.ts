@@ -123,8 +123,13 @@ function parseAddTrimArgs(
   const hasStrategy = maxLen !== undefined || minId !== undefined;
   if (limit !== 0 && !hasStrategy) throw new ReplyError(Err.limitWithoutStrategy);
   if (!xadd && !hasStrategy) throw new ReplyError(Err.xtrimWithoutStrategy);
-  if (limitGiven && !approx) throw new ReplyError(Err.limitWithoutApprox);
-  if (!limitGiven && approx) {
+  if (ctx.client.replaying) {
+    // A propagated XADD or XTRIM names the exact trim (~ became =) and keeps its LIMIT, which
+    // is not enforced: the AOF reproduces what the write did, as Redis's mustObeyClient path.
+    limit = 0;
+  } else if (limitGiven && !approx) {
+    throw new ReplyError(Err.limitWithoutApprox);
+  } else if (!limitGiven && approx) {
     const perNodes = 100 * ctx.server.config.numberValue('stream-node-max-entries');
     limit = perNodes <= 0 ? APPROX_LIMIT_MIN : Math.min(perNodes, APPROX_LIMIT_MAX);
   }

@@ -38,6 +38,11 @@ export class ClientState {
   closeAfterReply = false;
   /** The client scripts run their commands as (Redis's CLIENT_SCRIPT flag). */
   isScript = false;
+  /**
+   * The client replays writes accepted before (the AOF being loaded): Redis's mustObeyClient,
+   * for the few checks that must not refuse what the propagation stream wrote.
+   */
+  replaying = false;
   /** A MULTI in progress: the queued commands, and whether EXEC must fail (EXECABORT). */
   multi: QueuedCommand[] | null = null;
   multiError = false;

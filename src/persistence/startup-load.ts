@@ -98,6 +98,7 @@ export function loadRdbFile(
 export function loadAppendOnly(target: LoadTarget): AofLoadOutcome {
   const client = new ClientState(0, '', '', target.keyspace.clock.now(), true);
   client.authenticated = true;
+  client.replaying = true;
   const ctx = new CommandContext(client, new ReplyWriter(target.services), target.services);
   const host: AofLoadHost = {
     keyspace: target.keyspace,

@@ -210,6 +210,20 @@ describe('the append-only file', () => {
     assert.equal(await a.call('GET', 'counter'), '$1\r\n3\r\n');
   });
 
+  it('an XADD or XTRIM trimmed with ~ and LIMIT loads back to the same stream', async () => {
+    const dir = newDir();
+    const a = await open(dir, { 'stream-node-max-entries': '10' });
+    for (let i = 0; i < 100; i++) await a.call('XADD', 's', '*', 'f', 'v');
+    await a.call('XADD', 's', 'MAXLEN', '~', '55', 'LIMIT', '30', '*', 'f', 'v');
+    for (let i = 1; i <= 100; i++) await a.call('XADD', 'm', `${i}-0`, 'f', 'v');
+    await a.call('XTRIM', 'm', 'MINID', '~', '60', 'LIMIT', '30');
+    assert.equal(await a.call('XLEN', 's'), ':71\r\n');
+    const before = describeKeyspace(a.server.server.keyspace, false);
+    await close(a.server);
+    const b = await open(dir, { 'stream-node-max-entries': '10' });
+    assert.deepEqual(differences(before, describeKeyspace(b.server.server.keyspace, false)), []);
+  });
+
   it('DEBUG LOADAOF without an AOF on disk replies an error and keeps the dataset', async () => {
     const dir = newDir();
     const a = await open(dir, { appendonly: 'no' });
