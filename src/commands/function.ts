@@ -213,6 +213,8 @@ export const functionCommand = defineCommand({
       flags: ['write', 'noscript'],
       tips: ALL_SHARDS,
       handler: (ctx, argv) => {
+        // Unlike SCRIPT FLUSH, a third argument is a wrong number of arguments.
+        if (argv.length > 3) return ctx.reply.error(Err.subcommandSyntax(argv[1], 'function'));
         if (!validFlushMode(argv)) return ctx.reply.error(Err.functionFlushOption);
         ctx.server.scripting.functions.flush();
         ctx.server.keyspace.dirty++;

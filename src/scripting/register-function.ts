@@ -21,8 +21,10 @@ export function readRegisterArgs(lua: LuaRuntime, S: LuaPtr): RegisterArgs | str
       return 'second argument to redis.register_function must be a function';
     return { name: lua.toString(S, 1), callbackIndex: 2, flags: [], description: null };
   }
-  if (argc !== 1 || api.lua_type(S, 1) !== 5)
-    return 'wrong number of arguments to redis.register_function';
+  if (argc !== 1) return 'wrong number of arguments to redis.register_function';
+  if (api.lua_type(S, 1) !== 5) {
+    return 'calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).';
+  }
   let name: string | null = null;
   let callbackIndex = 0;
   let description: string | null = null;

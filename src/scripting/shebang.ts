@@ -2,6 +2,7 @@
  * The first line of scripts and libraries: `#!lua flags=no-writes,allow-oom` for EVAL scripts,
  * `#!lua name=mylib` for FUNCTION LOAD. Errors are Redis 7.0's words.
  */
+import { splitInlineArgs } from '../resp/inline.js';
 
 /** Script flags (EVAL shebang and register_function), as Redis names them. */
 export const SCRIPT_FLAGS: ReadonlySet<string> = new Set([
@@ -49,14 +50,17 @@ export function parseScriptShebang(body: string): { flags: ScriptFlags; code: st
 export function parseLibraryShebang(code: string): { name: string } | string {
   if (!code.startsWith('#!')) return 'ERR Missing library metadata';
   const end = code.indexOf('\n');
-  const line = end < 0 ? code : code.slice(0, end);
-  const parts = line.split(' ').filter((p) => p !== '');
+  if (end < 0) return 'ERR Invalid library metadata';
+  // Split as Redis splits it (sdssplitargs): name="foo" is the name foo.
+  const parts = splitInlineArgs(code.slice(0, end));
+  if (parts === null || parts.length === 0) return 'ERR Invalid library metadata';
   const engine = parts[0].slice(2);
   // Engines are looked up by name without regard to case, as in Redis's engine dictionary.
   if (engine.toLowerCase() !== 'lua') return `ERR Engine '${engine}' not found`;
   let name: string | null = null;
   for (const part of parts.slice(1)) {
-    if (!part.startsWith('name=')) return `ERR Invalid metadata value given: ${part}`;
+    if (part.slice(0, 5).toLowerCase() !== 'name=')
+      return `ERR Invalid metadata value given: ${part}`;
     if (name !== null) return 'ERR Invalid metadata value, name argument was given multiple times';
     name = part.slice(5);
   }

@@ -46,6 +46,21 @@ describe('Redis functions against redis-server', () => {
       ],
       ['FCALL', 'up', '0'],
       ['FUNCTION', 'DELETE', 'upper'],
+      [
+        'FUNCTION',
+        'LOAD',
+        '#!lua name="quoted"\nredis.register_function(\'q\', function() return 3 end)',
+      ],
+      ['FCALL', 'q', '0'],
+      [
+        'FUNCTION',
+        'LOAD',
+        "#!lua NAME=upper_name\nredis.register_function('u', function() return 4 end)",
+      ],
+      ['FCALL', 'u', '0'],
+      ['FUNCTION', 'FLUSH', 'bad_arg'],
+      ['FUNCTION', 'FLUSH', 'SYNC', 'extra_arg'],
+      ['SCRIPT', 'FLUSH', 'SYNC', 'extra_arg'],
     ]);
   });
 
@@ -69,6 +84,11 @@ describe('Redis functions against redis-server', () => {
       '#!lua name=l6\nredis.register_function{function_name="h2", callback=function() end, flags={"bad-flag"}}',
       '#!lua name=l6\nredis.register_function("h 2", function() end)',
       '#!lua name=l6\nredis.register_function("h", 1)',
+      "#!lua name=l6\nredis.register_function('f1')",
+      '#!lua name=l6',
+      '#!lua name="unterminated\nreturn 1',
+      "#!lua NAME=l6 'x'y\nreturn 1",
+      '#!lua name=l6\nredis.register_function()',
       '#!lua name=l6\nredis.register_function(1, function() end)',
       '#!lua name=l6\nredis.register_function{callback=function() end}',
       '#!lua name=l6\nredis.register_function{function_name="x"}',
