@@ -16,7 +16,7 @@ import {
   encodeKeyspace,
   RdbEncoder,
 } from '../../src/persistence/rdb-write.js';
-import { keyState, sortedKeys } from '../helpers/key-walk.js';
+import { assertSameKeyState, keyState, sortedKeys } from '../helpers/key-walk.js';
 import { POPULATE } from '../helpers/populate.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startKvik, startReference, type ReferenceServer } from '../helpers/servers.js';
@@ -45,7 +45,7 @@ async function assertSameData(redis: RawClient, kvik: RawClient): Promise<void> 
     const keys = await sortedKeys(redis);
     assert.deepEqual(await sortedKeys(kvik), keys, `keys of db ${db}`);
     for (const key of keys) {
-      assert.deepEqual(
+      assertSameKeyState(
         await keyState(kvik, key),
         await keyState(redis, key),
         `db ${db} key ${key}`,

@@ -32,6 +32,19 @@ export interface KeyState {
   contents: unknown;
 }
 
+/**
+ * Asserts two key states are the same, the TTLs within a second of each other: the two servers
+ * are read one after the other, and a TTL rounded to the second may cross a boundary between.
+ */
+export function assertSameKeyState(actual: KeyState, expected: KeyState, message: string): void {
+  const ttlsClose =
+    actual.ttl < 0 || expected.ttl < 0
+      ? actual.ttl === expected.ttl
+      : Math.abs(actual.ttl - expected.ttl) <= 1;
+  assert.ok(ttlsClose, `${message}: TTL ${actual.ttl}, expected ${expected.ttl}`);
+  assert.deepEqual({ ...actual, ttl: 0 }, { ...expected, ttl: 0 }, message);
+}
+
 export async function keyState(client: RawClient, key: string): Promise<KeyState> {
   const type = (await client.call('TYPE', key)).slice(1, -2);
   const encoding = await client.call('OBJECT', 'ENCODING', key);
