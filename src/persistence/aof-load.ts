@@ -46,8 +46,7 @@ type ParseEnd =
   | { kind: 'bad-format'; offset: number };
 
 export function loadAof(host: AofLoadHost): AofLoadOutcome {
-  const dir = path.join(host.config.get('dir')!, host.config.get('appenddirname')!);
-  const fileName = host.config.get('appendfilename')!;
+  const { dir, fileName } = aofLocation(host.config);
   let manifest;
   try {
     manifest = readManifest(dir, fileName);
@@ -81,10 +80,17 @@ export function loadAof(host: AofLoadHost): AofLoadOutcome {
   return 'loaded';
 }
 
+/** Where the AOF lives: appenddirname under dir, and the files' base name. */
+function aofLocation(config: ConfigStore): { dir: string; fileName: string } {
+  return {
+    dir: path.join(config.get('dir')!, config.get('appenddirname')!),
+    fileName: config.get('appendfilename')!,
+  };
+}
+
 /** Whether there is an AOF to load: a manifest, or a single-file AOF of Redis before 7.0. */
 export function aofOnDisk(config: ConfigStore): boolean {
-  const fileName = config.get('appendfilename')!;
-  const dir = path.join(config.get('dir')!, config.get('appenddirname')!);
+  const { dir, fileName } = aofLocation(config);
   return (
     fs.existsSync(path.join(dir, manifestFileName(fileName))) ||
     fs.existsSync(path.join(config.get('dir')!, fileName))

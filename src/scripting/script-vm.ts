@@ -192,6 +192,8 @@ export class ScriptVM {
           ? this.entry.runFunction
           : this.entry.loadLibrary;
     api.lua_settop(T, 0);
+    // A hook error the previous run's script caught (pcall) left the coroutine usable.
+    this.hookRaised = false;
     this.lua.rawGetIndex(T, LUA_REGISTRYINDEX, entry);
     this.lua.rawGetIndex(T, LUA_REGISTRYINDEX, fnRef);
     this.loadingLibrary = kind === 'library';
